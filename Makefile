@@ -1,0 +1,34 @@
+# seci-kit: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help env run test lab bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+env: $(STAMP) ## Create .venv from the lock file (only when absent or out of date)
+
+run: $(STAMP) ## Run the whole study on the shipped data: data/processed/ and reports/
+	$(BIN)/seci run
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## Classifier speed and memory benchmark (prints its figures)
+	$(BIN)/seci bench
+
+clean: ## Delete generated outputs (data/processed/, reports/); raw data is never touched
+	find data/processed reports -mindepth 1 ! -name README.md -delete

@@ -1,0 +1,59 @@
+"""The data contracts between stages: one place for every column name and path.
+
+Stages import these names instead of spelling columns and folders themselves, so a contract changes
+in one place. See DESIGN.md ("Data contracts") for what each column means.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# --- data/raw/<site>/ ---------------------------------------------------------------------------
+INFORMANTS_FILE = "informants.csv"
+STUDY_FILE = "study.yaml"
+TRANSCRIPTS_DIR = "transcripts"
+INFORMANT_COLUMNS = ["informant_id", "role", "transcript", "language"]  # required; others optional
+ROLES = ("librarian", "patron")
+LANGUAGES = ("id", "en")
+
+# --- data/processed/<site>/ ---------------------------------------------------------------------
+SEGMENTS_FILE = "segments.csv"
+CODINGS_FILE = "codings.csv"
+CLEANED_DIR = "transcripts"  # cleaned, de-identified transcripts: segment offsets point into these
+SEGMENT_COLUMNS = [
+    "segment_id", "site", "informant_id", "role", "speaker", "turn", "question", "lang",
+    "text", "start", "end",
+]
+SPEAKERS = ("informant", "interviewer")
+CODING_COLUMNS = ["segment_id", "code_id", "score", "matched", "status", "coder"]
+STATUSES = ("practice", "barrier")
+
+# --- the four SECI modes: fixed code ids ---------------------------------------------------------
+SECI_MODES = ("socialization", "externalization", "combination", "internalization")
+
+# --- folders --------------------------------------------------------------------------------------
+RAW_DIR = Path("data/raw")
+PROCESSED_DIR = Path("data/processed")
+REPORTS_DIR = Path("reports")
+REFERENCE_DIR = Path("data/reference")
+ARTICLE_FINDINGS_FILE = REFERENCE_DIR / "article_findings.yaml"
+NOTEBOOKS_DIR = Path("notebooks")
+DEFAULT_CODEBOOK = Path(__file__).parent / "codebooks" / "seci.yaml"
+
+
+def raw_site_dir(root: Path, site: str) -> Path:
+    return Path(root) / RAW_DIR / site
+
+
+def processed_site_dir(root: Path, site: str) -> Path:
+    return Path(root) / PROCESSED_DIR / site
+
+
+def reports_site_dir(root: Path, site: str) -> Path:
+    return Path(root) / REPORTS_DIR / site
+
+
+def list_sites(root: Path) -> list[str]:
+    """Every site under ``data/raw/``: a folder holding an ``informants.csv``, sorted by name."""
+    raw = Path(root) / RAW_DIR
+    return sorted(p.name for p in raw.iterdir() if (p / INFORMANTS_FILE).is_file()) if raw.is_dir() else []
