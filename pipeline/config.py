@@ -1,0 +1,261 @@
+"""A site's ``study.yaml``: what the study is and how its transcripts are to be read.
+
+The file is small and written by researchers, so every mistake in it (a YAML syntax error, a key
+this version does not know, a value of the wrong kind, a names file that is not there) stops with
+one line naming ``study.yaml``, the line, and the fix. Nothing is guessed: a site that does not
+say how its speakers are labelled cannot be read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
+from pipeline.errors import InputError
+
+SEGMENT_UNITS = ("answer", "sentence")
+MARK_HANDLING = ("remove", "keep")
+NAMES_FILE_COLUMNS = ("name", "pseudonym")
+
+# key -> (expected Python type, what to write in the error message)
+_TOP_LEVEL = {
+    "site": (str, "a text"),
+    "title": (str, "a text"),
+    "institution": (str, "a text"),
+    "language": (str, "id or en"),
+    "reconstruction": (bool, "true or false"),
+    "reconstruction_note": (str, "a text"),
+    "speaker_labels": (dict, "a mapping with the keys interviewer and informant"),
+    "encoding": (str, "an encoding name such as cp1252"),
+    "segment_unit": (str, "answer or sentence"),
+    "transcription_marks": (str, "remove or keep"),
+    "codebook": (str, "a path relative to the site folder"),
+    "deidentify": (dict, "a mapping with the keys names, names_file, required"),
+}
+_DEIDENTIFY = {
+    "names": (dict, "a mapping name: pseudonym"),
+    "names_file": (str, "a path relative to the site folder"),
+    "required": (bool, "true or false"),
+}
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """A validated ``study.yaml``, with paths resolved against the site folder.
+
+    ``pseudonyms`` merges ``deidentify.names`` and the names file: real name -> pseudonym.
+    """
+
+    path: Path
+    site: str
+    language: str
+    speaker_labels: dict[str, tuple[str, ...]]
+    title: str = ""
+    institution: str = ""
+    reconstruction: bool = False
+    reconstruction_note: str = ""
+    encoding: str | None = None
+    segment_unit: str = "answer"
+    transcription_marks: str = "remove"
+    codebook: Path | None = None
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every configured speaker label, of either speaker."""
+        return tuple(label for labels in self.speaker_labels.values() for label in labels)
+
+    def speaker_of(self, label: str) -> str | None:
+        """``interviewer`` or ``informant`` for a label (case-insensitive), None when unknown."""
+        for speaker, labels in self.speaker_labels.items():
+            if label.casefold() in (known.casefold() for known in labels):
+                return speaker
+        return None
+
+
+def load_study(site_dir: str | Path) -> StudyConfig:
+    """Read and validate ``<site_dir>/study.yaml`` (and the private names file it points to)."""
+    site_dir = Path(site_dir)
+    path = site_dir / STUDY_FILE
+    if not path.is_file():
+        raise InputError(path, "missing study.yaml",
+                         fix="copy one from data/raw/uin-imam-bonjol/ or start a site with `seci init-site NAME`")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "study.yaml is not UTF-8 text", fix="save it as UTF-8") from None
+    return parse_study(text, path, site_dir)
+
+
+def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
+    """Validate the text of a ``study.yaml``; ``path`` is only used in messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise InputError(path, f"YAML syntax error: {problem}", line=mark.line + 1 if mark else None,
+                         fix="check the indentation and quoting on that line") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "study.yaml must be a mapping of keys such as site, language, speaker_labels",
+                         fix="start from the study.yaml that `seci init-site` writes")
+    lines = _key_lines(node, path)
+    _check_keys(data, _TOP_LEVEL, path, lines, prefix="")
+    for required in ("language", "speaker_labels"):
+        if required not in data:
+            raise InputError(path, f"missing key '{required}'", fix=f"add '{required}:' (see `seci init-site`)")
+
+    def fail(key: str, problem: str, fix: str) -> InputError:
+        return InputError(path, problem, line=lines.get(key), fix=fix)
+
+    site = data.get("site", site_dir.name)
+    if site != site_dir.name:
+        raise fail("site", f"site '{site}' does not match the folder name '{site_dir.name}'",
+                   fix=f"write site: {site_dir.name}")
+    _check_choice(data, "language", LANGUAGES, fail)
+    _check_choice(data, "segment_unit", SEGMENT_UNITS, fail)
+    _check_choice(data, "transcription_marks", MARK_HANDLING, fail)
+    if "encoding" in data:
+        try:
+            codecs.lookup(data["encoding"])
+        except LookupError:
+            raise fail("encoding", f"unknown encoding '{data['encoding']}'",
+                       fix="name a Python codec such as cp1252, latin-1 or utf-16") from None
+    codebook = None
+    if "codebook" in data:
+        codebook = site_dir / data["codebook"]
+        if not codebook.is_file():
+            raise fail("codebook", f"codebook file not found: {codebook}",
+                       fix="give a path relative to the site folder, or remove the key to use the default codebook")
+    return StudyConfig(
+        path=path,
+        site=site,
+        language=data["language"],
+        speaker_labels=_speaker_labels(data["speaker_labels"], fail, path, lines),
+        title=data.get("title", ""),
+        institution=data.get("institution", ""),
+        reconstruction=data.get("reconstruction", False),
+        reconstruction_note=data.get("reconstruction_note", ""),
+        encoding=data.get("encoding"),
+        segment_unit=data.get("segment_unit", "answer"),
+        transcription_marks=data.get("transcription_marks", "remove"),
+        codebook=codebook,
+        pseudonyms=_pseudonyms(data.get("deidentify", {}), fail, path, lines, site_dir),
+    )
+
+
+def _key_lines(node: yaml.Node | None, path: Path, prefix: str = "") -> dict[str, int]:
+    """1-based line of every key, as 'key' or 'parent.key', so messages can point at it.
+
+    A key given twice is an error: YAML would keep the second silently, and a second ``deidentify``
+    block would drop the names of the first.
+    """
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key, line = f"{prefix}{key_node.value}", key_node.start_mark.line + 1
+            if key in lines:
+                raise InputError(path, f"key '{key}' is given twice (first on line {lines[key]})", line=line,
+                                 fix="keep one of them")
+            lines[key] = line
+            lines.update(_key_lines(value_node, path, key + "."))
+    return lines
+
+
+def _check_keys(data: dict, schema: dict, path: Path, lines: dict[str, int], *, prefix: str) -> None:
+    for key, value in data.items():
+        where = f"{prefix}{key}"
+        if key not in schema:
+            raise InputError(path, f"unknown key '{where}'", line=lines.get(where),
+                             fix=f"use one of: {', '.join(schema)}")
+        expected, described = schema[key]
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise InputError(path, f"'{where}' must be {described}, not {value!r}", line=lines.get(where),
+                             fix="correct the value")
+
+
+def _check_choice(data: dict, key: str, choices: tuple[str, ...], fail) -> None:
+    if key in data and data[key] not in choices:
+        raise fail(key, f"{key} '{data[key]}' is not one of {', '.join(choices)}",
+                   fix=f"write {key}: {choices[0]}")
+
+
+def _speaker_labels(value: dict, fail, path: Path, lines: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    labels: dict[str, tuple[str, ...]] = {}
+    for key in value:
+        if key not in SPEAKERS:
+            raise InputError(path, f"unknown key 'speaker_labels.{key}'", line=lines.get(f"speaker_labels.{key}"),
+                             fix="use interviewer and informant")
+    for speaker in SPEAKERS:
+        given = value.get(speaker)
+        given = [given] if isinstance(given, str) else given
+        if not given or not all(isinstance(label, str) and label.strip() for label in given):
+            raise fail("speaker_labels", f"speaker_labels.{speaker} must list at least one label",
+                       fix=f"write {speaker}: [Label, ...] as the label appears before the colon")
+        for label in given:
+            if ":" in label or "\n" in label:
+                raise fail("speaker_labels", f"speaker label '{label}' contains a colon or line break",
+                           fix="write the label without the colon that follows it in the transcript")
+        labels[speaker] = tuple(label.strip() for label in given)
+    shared = {label.casefold() for label in labels["interviewer"]} & {label.casefold() for label in labels["informant"]}
+    if shared:
+        raise fail("speaker_labels", f"label '{sorted(shared)[0]}' is listed for both interviewer and informant",
+                   fix="give each label to one speaker only")
+    return labels
+
+
+def _pseudonyms(value: dict, fail, path: Path, lines: dict[str, int], site_dir: Path) -> dict[str, str]:
+    """Merge the names listed in study.yaml with the private names file; one pseudonym per name."""
+    _check_keys(value, _DEIDENTIFY, path, lines, prefix="deidentify.")
+    pairs: list[tuple[str, str, Path, int | None]] = []
+    for name, pseudonym in (value.get("names") or {}).items():
+        if not isinstance(name, str) or not isinstance(pseudonym, str) or not name.strip() or not pseudonym.strip():
+            raise fail("deidentify.names", f"name {name!r} -> {pseudonym!r} is not a pair of texts",
+                       fix='write Name: "[Pseudonym]" (quote pseudonyms with brackets)')
+        pairs.append((name.strip(), pseudonym.strip(), path, lines.get(f"deidentify.names.{name}")))
+    if "names_file" in value:
+        names_file = site_dir / value["names_file"]
+        if names_file.is_file():
+            pairs.extend(_read_names_file(names_file))
+        elif value.get("required", True):
+            raise fail("deidentify.names_file", f"names file not found: {names_file}",
+                       fix="create it (columns name,pseudonym) or write required: false under deidentify")
+    pseudonyms: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for name, pseudonym, where, line in pairs:
+        key = name.casefold()
+        if key in seen and pseudonyms[seen[key]] != pseudonym:
+            raise InputError(where, f"name '{name}' is given two pseudonyms ('{pseudonyms[seen[key]]}', '{pseudonym}')",
+                             line=line, fix="give each name one pseudonym")
+        seen[key] = name
+        pseudonyms[name] = pseudonym
+    return pseudonyms
+
+
+def _read_names_file(path: Path) -> list[tuple[str, str, Path, int]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "names file is not UTF-8 text", fix="save it as UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in NAMES_FILE_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(path, f"names file lacks the column(s) {', '.join(missing)}", line=1,
+                         fix="the first line must be: name,pseudonym")
+    pairs = []
+    for row in reader:
+        name, pseudonym = (row["name"] or "").strip(), (row["pseudonym"] or "").strip()
+        if not name and not pseudonym:
+            continue
+        if not name or not pseudonym:
+            raise InputError(path, "a row needs both a name and a pseudonym", line=reader.line_num,
+                             fix="fill in both cells or delete the row")
+        pairs.append((name, pseudonym, path, reader.line_num))
+    return pairs

@@ -1,0 +1,178 @@
+"""Each transcript format is read into the same turns: speaker label, text, source line."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.readers import Turn, read_transcript
+
+FORMATS = Path(__file__).parent / "fixtures" / "ingest" / "formats"
+ID_LABELS = ("Pewawancara", "Informan")
+EN_LABELS = ("Interviewer", "Informant")
+
+
+def test_text_reader_skips_comments_joins_continuation_lines_and_drops_a_leading_timestamp():
+    assert read_transcript(FORMATS / "interview.txt", labels=ID_LABELS) == [
+        Turn("Pewawancara", "Selamat pagi, Bu. Boleh saya rekam?", 4),
+        Turn("Informan", "Boleh, silakan.", 6),
+        Turn("Pewawancara", "Bagaimana diskusi pustakawan dilaksanakan?", 8),
+        Turn("Informan", "Sebulan sekali kami berdiskusi. Setiap pustakawan bergiliran presentasi.", 10),
+        Turn("Pewawancara", "Terima kasih.", 13),
+    ]
+
+
+def test_markdown_reader_accepts_bold_and_italic_labels_and_skips_headings():
+    assert read_transcript(FORMATS / "interview.md", labels=ID_LABELS) == [
+        Turn("Pewawancara", "Apakah Ibu mengenal model SECI?", 3),
+        Turn("Informan", "Belum terlalu paham, Pak.", 5),
+        Turn("Pewawancara", "Baik.", 7),
+    ]
+
+
+def test_configured_labels_match_in_any_case_and_without_a_space_after_the_colon(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("PEWAWANCARA:Apa kabar?\ninforman: Baik.\n", encoding="utf-8")
+    assert read_transcript(path, labels=ID_LABELS) == [
+        Turn("PEWAWANCARA", "Apa kabar?", 1), Turn("informan", "Baik.", 2),
+    ]
+
+
+def test_an_unlisted_label_that_looks_like_one_starts_its_own_turn(tmp_path):
+    """So that ingest can report it with its line, instead of gluing it to the turn above."""
+    path = tmp_path / "t.txt"
+    path.write_text("Pewawancara: Apa kabar?\nResponden: Baik.\nJadi begini: lanjutan.\n", encoding="utf-8")
+    assert read_transcript(path, labels=ID_LABELS) == [
+        Turn("Pewawancara", "Apa kabar?", 1), Turn("Responden", "Baik. Jadi begini: lanjutan.", 2),
+    ]
+
+
+def test_webvtt_drops_timings_notes_and_tags_and_merges_cues_of_one_speaker():
+    assert read_transcript(FORMATS / "interview.vtt", labels=EN_LABELS) == [
+        Turn("Interviewer", "Good morning. May I record?", 8),
+        Turn("Informant", "Yes, you may. I have worked here for nine years & I like it.", 11),
+        Turn("Interviewer", "Thank you.", 18),
+    ]
+
+
+def test_srt_takes_the_speaker_from_a_name_prefix_and_continues_unlabelled_cues():
+    assert read_transcript(FORMATS / "interview.srt", labels=EN_LABELS) == [
+        Turn("Interviewer", "How often do you visit the library?", 3),
+        Turn("Informant", "Twice a week, mostly to borrow printed books.", 7),
+        Turn("Interviewer", "Thank you.", 15),
+    ]
+
+
+def test_csv_reads_one_row_per_turn_skips_rows_without_text_and_ignores_other_columns():
+    assert read_transcript(FORMATS / "interview.csv") == [
+        Turn("Interviewer", "Do you use the OPAC?", 2),
+        Turn("Informant", "Yes, every week.\nIt shows where the books are.", 3),
+        Turn("Interviewer", "Thank you, that is all.", 6),
+    ]
+
+
+def _docx(path: Path, paragraphs: list[str]) -> Path:
+    """A minimal valid .docx: content types, package relationships, one document part."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(
+        "<w:p>" + "".join(f'<w:r><w:t xml:space="preserve">{run}</w:t></w:r>' for run in paragraph.split("|"))
+        + "</w:p>" for paragraph in paragraphs
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>'))
+        archive.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}">'
+                                               f"<w:body>{body}</w:body></w:document>")
+    return path
+
+
+def _odt(path: Path, content: str) -> Path:
+    """A minimal valid .odt: the stored mimetype first, a manifest, the content part."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'),
+            compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            f"<office:body><office:text>{content}</office:text></office:body></office:document-content>"),
+            compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_docx_reads_paragraphs_as_lines_joining_runs(tmp_path):
+    path = _docx(tmp_path / "wawancara.docx", [
+        "# Transkrip wawancara L9", "Pewawancara: |Apakah ada grup |Telegram?", "", "Informan: Ada, Pak.",
+        "Grupnya dibuat pustakawan.",
+    ])
+    assert read_transcript(path, labels=ID_LABELS) == [
+        Turn("Pewawancara", "Apakah ada grup Telegram?", 2),
+        Turn("Informan", "Ada, Pak. Grupnya dibuat pustakawan.", 4),
+    ]
+
+
+def test_docx_text_before_the_first_label_is_reported_with_its_paragraph(tmp_path):
+    path = _docx(tmp_path / "wawancara.docx", ["Catatan lapangan tanpa label", "Pewawancara: Halo."])
+    with pytest.raises(InputError, match=r"wawancara\.docx:1: text before the first speaker label"):
+        read_transcript(path, labels=ID_LABELS)
+
+
+def test_odt_reads_paragraphs_spans_and_repeated_spaces_and_leaves_out_footnotes(tmp_path):
+    path = _odt(tmp_path / "wawancara.odt",
+                '<text:h># Wawancara L9</text:h>'
+                '<text:p>Pewawancara: Apakah <text:span>OPAC</text:span> dipakai?'
+                  '<text:note><text:note-body><text:p>catatan kaki</text:p></text:note-body></text:note></text:p>'
+                '<text:p>Informan: Ya,<text:s text:c="3"/>sering.<text:line-break/>Setiap minggu.</text:p>')
+    assert read_transcript(path, labels=ID_LABELS) == [
+        Turn("Pewawancara", "Apakah OPAC dipakai?", 2),
+        Turn("Informan", "Ya,   sering. Setiap minggu.", 3),
+    ]
+
+
+def test_a_docx_that_is_not_a_zip_archive_names_the_file(tmp_path):
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"Pewawancara: this is plain text saved as .docx\n")
+    with pytest.raises(InputError, match=r"broken\.docx: not a readable Word \.docx file"):
+        read_transcript(path, labels=ID_LABELS)
+
+
+@pytest.mark.parametrize("encoded", [
+    "\ufeffPewawancara: Apa kabar, Bu Désirée?\n".encode("utf-8"),
+    "\ufeffPewawancara: Apa kabar, Bu Désirée?\r\n".encode("utf-16-le"),
+    "\ufeffPewawancara: Apa kabar, Bu Désirée?\n".encode("utf-16-be"),
+], ids=["utf-8-bom", "utf-16-le-bom", "utf-16-be-bom"])
+def test_utf8_and_utf16_are_recognised_by_their_byte_order_mark(tmp_path, encoded):
+    path = tmp_path / "t.txt"
+    path.write_bytes(encoded)
+    assert read_transcript(path, labels=ID_LABELS) == [Turn("Pewawancara", "Apa kabar, Bu Désirée?", 1)]
+
+
+def test_a_file_in_another_encoding_is_an_error_unless_the_site_names_the_encoding(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes("Pewawancara: Halo.\nInforman: Caf\u00e9 di lantai dua.\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"t\.txt:2: not UTF-8 text \(byte 0xe9\); .*encoding: cp1252"):
+        read_transcript(path, labels=ID_LABELS)
+    assert read_transcript(path, labels=ID_LABELS, encoding="cp1252")[1] == Turn("Informan", "Café di lantai dua.", 2)
+
+
+def test_an_unsupported_format_is_an_error_that_lists_the_supported_ones(tmp_path):
+    path = tmp_path / "interview.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match=r"interview\.pdf: unsupported transcript format '\.pdf'; save it as one of \.txt"):
+        read_transcript(path)
