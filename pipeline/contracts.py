@@ -19,6 +19,8 @@ LANGUAGES = ("id", "en")
 # --- data/processed/<site>/ ---------------------------------------------------------------------
 SEGMENTS_FILE = "segments.csv"
 CODINGS_FILE = "codings.csv"
+HUMAN_CODINGS_FILE = "human_codings.csv"  # codings.csv contract, one coder per human; see pipeline.review
+REVIEW_SHEET_FILE = "review_sheet.csv"  # blank sheet for human coders (seci review-sheet)
 CLEANED_DIR = "transcripts"  # cleaned, de-identified transcripts: segment offsets point into these
 SEGMENT_COLUMNS = [
     "segment_id", "site", "informant_id", "role", "speaker", "turn", "question", "lang",

@@ -1,0 +1,322 @@
+"""Human coding: a blank review sheet, filled sheets read back, and the article's own coding as gold.
+
+``seci review-sheet [--site S]`` writes ``data/processed/<site>/review_sheet.csv``: one row per
+informant answer (segment id, informant, role, the question it answers, the text), one empty column
+per code of the site's codebook, and a ``comment`` column for the coder's own notes. A coder marks
+``1`` or ``x`` where a code applies and ``0`` or nothing where it does not.
+
+The classifier's codes are left out of the sheet on purpose: a coder who sees them anchors on them,
+and the agreement then measures how often people accept a suggestion, not how far two independent
+readings coincide. ``--with-classifier-codes`` adds them as a last, separate column for a second,
+adjudicating pass (or for checking codings, as in the report folder), never for the independent round.
+
+The sheet is UTF-8 with a byte-order mark, so Excel shows Indonesian text (and any accented name)
+correctly; lines end with ``\\n``. Where Excel's list separator is ``;`` (an Indonesian locale),
+open the sheet through Data > From Text/CSV; sheets saved back with ``;`` or tabs are read as well.
+
+``seci import-coding SHEET [SHEET ...] (--coder NAME | --coder-from-filename) --site S`` reads
+filled sheets into ``data/processed/<site>/human_codings.csv`` in the ``codings.csv`` contract with
+``coder`` = the coder's name (score 1, no evidence, no status). A row with at least one mark (1, x
+or 0) counts as coded; a row left wholly blank counts as not yet coded, so to record "no code
+applies" put a 0 in any code column. Such a segment is written as one row with an empty
+``code_id``, as ``seci agreement`` reads a unit that got no code. Importing a coder again replaces
+that coder's rows and keeps the other coders'.
+
+The article's assignment of its quotes serves as a built-in gold coding: :func:`article_quote_units`
+finds each quote in the answers of the informants it is attributed to, :func:`article_coding` turns
+that into a coding (the article's mode, or the mode its own definitions give, per quote).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from pipeline.agreement import Coding
+from pipeline.classify import site_codebook
+from pipeline.cli import add_site_arguments, selected_sites
+from pipeline.contracts import (
+    CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENTS_FILE, processed_site_dir,
+)
+from pipeline.errors import InputError, SeciError
+from pipeline.files import write_bytes, write_csv
+
+SEGMENT_INFO = ["segment_id", "informant_id", "role", "question", "text"]
+COMMENT = "comment"
+CLASSIFIER_CODES = "classifier_codes"
+ASSIGNED, NOT_ASSIGNED = ("1", "x"), ("0", "")
+CLASSIFIER_CODER_PREFIX = "keyword-"  # the classifier's coder names are keyword-v<codebook version>
+SHEET_SUFFIXES = (".csv", ".tsv")
+
+
+# --- the sheet ------------------------------------------------------------------------------------
+
+
+def review_sheet(segments: pd.DataFrame, code_ids: Sequence[str], codings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The blank sheet: one row per informant answer, an empty column per code, then ``comment``.
+
+    With ``codings`` (the classifier's), a last column lists each segment's codes, for adjudication.
+    """
+    answers = segments[segments["speaker"] == "informant"]
+    sheet = answers[SEGMENT_INFO].reset_index(drop=True)
+    for code in [*code_ids, COMMENT]:
+        sheet[code] = ""
+    if codings is not None:
+        order = {code: i for i, code in enumerate(code_ids)}
+        by_segment = codings.assign(_order=codings["code_id"].map(order)).sort_values("_order", kind="stable")
+        joined = by_segment.groupby("segment_id")["code_id"].agg(";".join)
+        sheet[CLASSIFIER_CODES] = sheet["segment_id"].map(joined).fillna("")
+    return sheet
+
+
+def write_review_sheet(root: str | Path, site: str, out_path: str | Path | None = None, *,
+                       with_classifier_codes: bool = False) -> Path:
+    """Write a site's review sheet (default ``data/processed/<site>/review_sheet.csv``); returns its path."""
+    out_path = Path(out_path) if out_path else processed_site_dir(Path(root), site) / REVIEW_SHEET_FILE
+    codings = _read_processed(root, site, CODINGS_FILE) if with_classifier_codes else None
+    sheet = review_sheet(_read_processed(root, site, SEGMENTS_FILE), site_codebook(root, site).code_ids, codings)
+    write_bytes(out_path, sheet.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+    return out_path
+
+
+def _read_processed(root: str | Path, site: str, name: str) -> pd.DataFrame:
+    path = processed_site_dir(Path(root), site) / name
+    if not path.is_file():
+        raise InputError(path, "file not found", fix=f"run `seci ingest --site {site}` and `seci code --site {site}` first")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+# --- reading filled sheets ------------------------------------------------------------------------------
+
+
+def read_review_sheet(path: str | Path, segments: pd.DataFrame, code_ids: Sequence[str]) -> Coding:
+    """A filled sheet -> coding (segment id -> codes in codebook order) of the rows the coder marked.
+
+    Raises :class:`InputError` naming the file, line and fix for: a file that is not a CSV sheet or
+    not UTF-8, missing ``segment_id`` or code columns, a column that is no code, an unknown or
+    repeated segment id, a segment whose text changed since the sheet was made, a mark other
+    than 1, x, 0 or blank.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SHEET_SUFFIXES:
+        raise InputError(path, f"cannot read a {path.suffix or 'file without extension'} sheet",
+                         fix="save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)")
+    if not path.is_file():
+        raise InputError(path, "no such file", fix="check the path")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text", fix="save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)") from None
+    header_line = text.split("\n", 1)[0]
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else max(",;\t", key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip() for name in next(reader, [])]
+    columns = _sheet_columns(path, header, code_ids)
+    texts = dict(zip(segments["segment_id"], segments["text"]))
+    coding: Coding = {}
+    first_line: dict[str, int] = {}
+    for cells in reader:
+        line = reader.line_num
+        row = dict(zip(header, (cell.strip() for cell in cells)))
+        marks = {code: row.get(code, "").casefold() for code in code_ids}
+        segment_id = row.get("segment_id", "")
+        if not segment_id:
+            if any(marks.values()):
+                raise InputError(path, "a row with marks but no segment_id", line=line,
+                                 fix="restore the segment_id of that row from the sheet seci review-sheet wrote")
+            continue
+        _check_row(path, line, segment_id, row, texts, first_line, columns)
+        first_line[segment_id] = line
+        for code, mark in marks.items():
+            if mark not in ASSIGNED + NOT_ASSIGNED:
+                raise InputError(path, f"mark {row[code]!r} for {segment_id} in column {code}", line=line,
+                                 fix="write 1 or x where the code applies, 0 or nothing where it does not")
+        if any(marks.values()):
+            coding[segment_id] = tuple(code for code in code_ids if marks[code] in ASSIGNED)
+    if not coding:
+        raise InputError(path, "no row is marked", fix="mark 1 or x where a code applies, and 0 in a row where none does")
+    return coding
+
+
+def _sheet_columns(path: Path, header: list[str], code_ids: Sequence[str]) -> list[str]:
+    if "segment_id" not in header:
+        raise InputError(path, f"missing column segment_id (found: {', '.join(filter(None, header)) or 'none'})", line=1,
+                         fix="keep the header row of the sheet `seci review-sheet` wrote")
+    known = {*SEGMENT_INFO, COMMENT, CLASSIFIER_CODES, *code_ids}
+    unknown = [name for name in header if name and name not in known]
+    if unknown:
+        raise InputError(path, f"column {unknown[0]!r} is not a code of the codebook", line=1,
+                         fix=f"name code columns by code id ({', '.join(code_ids)}) or delete the column")
+    missing = [code for code in code_ids if code not in header]
+    if missing:
+        raise InputError(path, f"missing code column(s) {', '.join(missing)}", line=1,
+                         fix="keep every code column; leave a cell blank where the code does not apply")
+    return header
+
+
+def _check_row(path: Path, line: int, segment_id: str, row: dict, texts: dict, first_line: dict, columns) -> None:
+    if segment_id not in texts:
+        raise InputError(path, f"unknown segment id {segment_id!r}", line=line,
+                         fix="use the segment ids of segments.csv; make a fresh sheet with `seci review-sheet`")
+    if segment_id in first_line:
+        raise InputError(path, f"segment {segment_id} appears twice (first on line {first_line[segment_id]})", line=line,
+                         fix="keep one row per segment")
+    if "text" in columns and " ".join(row.get("text", "").split()) != " ".join(texts[segment_id].split()):
+        raise InputError(path, f"the text of {segment_id} differs from segments.csv (the transcripts were ingested "
+                         "again since the sheet was made)", line=line,
+                         fix="make a fresh sheet with `seci review-sheet` and copy the marks over")
+
+
+def coder_from_filename(path: str | Path) -> str:
+    """The coder a sheet belongs to, from its name: ``ana.csv`` or ``review_sheet_ana.csv`` -> ``ana``."""
+    stem, prefix = Path(path).stem, Path(REVIEW_SHEET_FILE).stem
+    name = stem[len(prefix):].lstrip("_- ") if stem.startswith(prefix) else stem
+    if not name:
+        raise InputError(path, "cannot tell the coder from the file name",
+                         fix="name the sheet after its coder (e.g. ana.csv) or give --coder NAME")
+    return name
+
+
+def human_coding_rows(codings: dict[str, Coding]) -> pd.DataFrame:
+    """Codings per coder -> rows of the codings.csv contract (score 1), an empty ``code_id`` (score 0)
+    for a segment coded with no code."""
+    rows = []
+    for coder, coding in codings.items():
+        for segment_id, codes in coding.items():
+            rows += [(segment_id, code, 1, "", "", coder) for code in codes] or [(segment_id, "", 0, "", "", coder)]
+    return pd.DataFrame(rows, columns=CODING_COLUMNS)
+
+
+def import_coding(root: str | Path, site: str, sheets: Sequence[str | Path], coder: str | None = None) -> pd.DataFrame:
+    """Read filled sheets (all ``coder``'s, or each its file name's) into ``human_codings.csv``; returns it.
+
+    Rows of other coders already in the file are kept; a coder imported again is replaced.
+    """
+    segments = _read_processed(root, site, SEGMENTS_FILE)
+    segments = segments[segments["speaker"] == "informant"]
+    code_ids = list(site_codebook(root, site).code_ids)
+    codings: dict[str, Coding] = {}
+    source: dict[tuple[str, str], Path] = {}
+    for sheet in map(Path, sheets):
+        name = _checked_coder(sheet, coder or coder_from_filename(sheet))
+        for segment_id, codes in read_review_sheet(sheet, segments, code_ids).items():
+            if (name, segment_id) in source:
+                raise InputError(sheet, f"segment {segment_id} was coded by {name} in {source[name, segment_id]} too",
+                                 fix="give each segment to one sheet per coder")
+            source[name, segment_id] = sheet
+            codings.setdefault(name, {})[segment_id] = codes
+    new = human_coding_rows(codings)
+    out_path = processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE
+    if out_path.is_file():
+        kept = pd.read_csv(out_path, dtype=str, keep_default_na=False, encoding="utf-8")
+        new = pd.concat([kept[~kept["coder"].isin(list(codings))], new.astype(str)], ignore_index=True)
+    new = _sorted_codings(new.astype(str), list(segments["segment_id"]), code_ids)
+    write_csv(out_path, new)
+    return new
+
+
+def _checked_coder(sheet: Path, name: str) -> str:
+    name = name.strip()
+    if not name or name.startswith(CLASSIFIER_CODER_PREFIX):
+        raise InputError(sheet, f"coder name {name!r} is empty or reserved for the classifier",
+                         fix="give the coder's name, e.g. --coder ana")
+    return name
+
+
+def _sorted_codings(frame: pd.DataFrame, segment_order: list[str], code_ids: list[str]) -> pd.DataFrame:
+    """Coders by name, their segments in segments.csv order, codes in codebook order (stable on reruns)."""
+    segment_position = {segment: i for i, segment in enumerate(segment_order)}
+    code_position = {code: i for i, code in enumerate(["", *code_ids])}
+    keys = frame.assign(
+        _segment=frame["segment_id"].map(segment_position).fillna(len(segment_order)),
+        _code=frame["code_id"].map(code_position).fillna(len(code_position)),
+    )
+    return keys.sort_values(["coder", "_segment", "segment_id", "_code", "code_id"], kind="stable")[CODING_COLUMNS].reset_index(drop=True)
+
+
+# --- the article's coding of its quotes ------------------------------------------------------------------
+
+
+def article_quote_units(study, article: dict) -> pd.DataFrame:
+    """Where each quote of the article sits: one row per quote x attributed informant x segment.
+
+    Columns ``quote_id``, ``section``, ``informant_id``, ``segment_id`` (empty when the quote is
+    not in that informant's answers), ``code`` and ``code_by_definition`` (empty for none). The
+    quote is looked up in the language of the site's answers (``text_id`` or ``text_en``).
+    """
+    from pipeline.findings import find_quote, study_language
+
+    lang = study_language(study)
+    rows = []
+    for quote in article["quotes"]:
+        text = quote.get(f"text_{lang}") or quote["text_id"]
+        for informant in quote["informants"]:
+            segment_ids = [segment_id for segment_id, _, _ in find_quote(study, text, informant)] or [""]
+            rows += [(quote["id"], quote["section"], informant, segment_id, quote.get("code") or "",
+                      quote.get("code_by_definition") or "") for segment_id in segment_ids]
+    return pd.DataFrame(rows, columns=["quote_id", "section", "informant_id", "segment_id", "code", "code_by_definition"])
+
+
+def article_coding(quote_units: pd.DataFrame, *, by: str = "code") -> Coding:
+    """The article as a coder: each segment holding a quote gets the quote's code (``by="code"``, where
+    the article files it) or the mode its own definitions give (``by="code_by_definition"``); a quote
+    filed under no code makes its segment a unit with no code. Quotes not found are left out.
+    """
+    coding: dict[str, list[str]] = {}
+    for row in quote_units[quote_units["segment_id"] != ""].itertuples():
+        codes = coding.setdefault(row.segment_id, [])
+        code = getattr(row, by)
+        if code and code not in codes:
+            codes.append(code)
+    return {segment_id: tuple(codes) for segment_id, codes in coding.items()}
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+def register(subparsers) -> None:
+    sheet = subparsers.add_parser(
+        "review-sheet", help="write a blank sheet for human coders (data/processed/<site>/review_sheet.csv)",
+        description="One row per informant answer, one empty column per code: mark 1 or x where a code applies. "
+        "The classifier's codes are left out so that human coding is independent of them.",
+    )
+    add_site_arguments(sheet)
+    sheet.add_argument("--with-classifier-codes", action="store_true",
+                       help="add the classifier's codes as a last column (for adjudication, not for independent coding)")
+    sheet.set_defaults(handler=run_review_sheet)
+
+    imports = subparsers.add_parser(
+        "import-coding", help="read filled review sheets into data/processed/<site>/human_codings.csv",
+        description="Read sheets filled by human coders (CSV UTF-8) into the codings.csv format with each coder's name.",
+    )
+    imports.add_argument("sheets", nargs="+", type=Path, metavar="SHEET", help="filled review sheet(s)")
+    who = imports.add_mutually_exclusive_group(required=True)
+    who.add_argument("--coder", help="the name of the coder who filled every SHEET")
+    who.add_argument("--coder-from-filename", action="store_true",
+                     help="each sheet's coder is its file name (ana.csv or review_sheet_ana.csv -> ana)")
+    add_site_arguments(imports, help_site="the site the sheets belong to (may be left out when there is one site)")
+    imports.set_defaults(handler=run_import_coding)
+
+
+def run_review_sheet(args: argparse.Namespace) -> int:
+    for site in selected_sites(args):
+        path = write_review_sheet(args.root, site, with_classifier_codes=args.with_classifier_codes)
+        print(f"{site}: review sheet -> {path}")
+    return 0
+
+
+def run_import_coding(args: argparse.Namespace) -> int:
+    sites = selected_sites(args)
+    if len(sites) != 1:
+        raise SeciError(f"the sheets must belong to one site; name it with --site (sites: {', '.join(sites)})")
+    codings = import_coding(args.root, sites[0], args.sheets, coder=args.coder)
+    out_path = processed_site_dir(Path(args.root), sites[0]) / HUMAN_CODINGS_FILE
+    for coder, rows in codings.groupby("coder", sort=True):
+        print(f"{coder}: {rows['segment_id'].nunique()} segments coded")
+    print(f"-> {out_path}")
+    return 0
