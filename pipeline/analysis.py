@@ -1,0 +1,376 @@
+"""The tables a qualitative researcher reads the coded interviews through.
+
+Corpus overview, code frequencies (by mode, role and informant), the code x informant and
+co-occurrence matrices, practice vs barrier, exemplar quotes, keyword-in-context and the summaries of
+librarian performance and the patrons' view. :func:`load_study` reads the processed files once; every
+other function takes a :class:`Study` (plain DataFrames) and returns a DataFrame, so notebooks and
+tests call them alike.
+
+What is counted: a *segment* is one coded unit of an informant (interviewer turns are never counted);
+a code "has evidence" from an informant when at least one of that informant's segments carries it.
+Per-code tables follow codebook order, informant tables follow ``informants.csv`` order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.codebook import Codebook, load_codebook
+from pipeline.config import load_study as load_study_config
+from pipeline.contracts import (
+    CODING_COLUMNS, CODINGS_FILE, ROLES, SEGMENT_COLUMNS, SEGMENTS_FILE, processed_site_dir, raw_site_dir,
+)
+from pipeline.errors import InputError
+from pipeline.ingest import load_informants
+
+# A word as the classifier reads it (pipeline.text.WORD_PATTERN; a test keeps the two equal). Not imported
+# from there: that module loads NLTK, seconds a notebook kernel need not spend to count words.
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+EVIDENCE_ITEM = re.compile(r"^(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$")
+NO_UNIT = "–"  # shown where informants.csv leaves the unit empty (patrons)
+
+
+@dataclass(frozen=True)
+class Study:
+    """One site's coded interviews: the processed data contracts plus the codebook they were coded with."""
+
+    site: str
+    informants: pd.DataFrame
+    segments: pd.DataFrame
+    codings: pd.DataFrame
+    codebook: Codebook
+    title: str = ""
+    note: str = ""  # e.g. that the transcripts are a reconstruction (study.yaml)
+
+    def answers(self, role: str | None = None) -> pd.DataFrame:
+        """The informants' segments (interviewer turns dropped), optionally of one role."""
+        answers = self.segments[self.segments["speaker"] == "informant"]
+        return answers if role is None else answers[answers["role"] == role]
+
+    def coded(self, role: str | None = None) -> pd.DataFrame:
+        """Codings of the informants' segments joined with their segment (informant, role, text)."""
+        answers = self.answers(role)[["segment_id", "informant_id", "role", "text"]]
+        return self.codings.merge(answers, on="segment_id", how="inner")
+
+    def codes(self, group: str | None = None) -> list[str]:
+        """Code ids in codebook order, optionally of one codebook group (``seci``, ``performance``, ...)."""
+        return [code.id for code in self.codebook.codes if group is None or code.group == group]
+
+    def label(self, code_id: str, lang: str) -> str:
+        return self.codebook.code(code_id).label[lang]
+
+    def informant_ids(self, role: str | None = None) -> list[str]:
+        rows = self.informants if role is None else self.informants[self.informants["role"] == role]
+        return rows["informant_id"].tolist()
+
+
+def load_study(root: str | Path, site: str) -> Study:
+    """Read a site's informants, processed segments and codings, and its codebook (once, for a notebook)."""
+    raw = raw_site_dir(root, site)
+    processed = processed_site_dir(root, site)
+    config = load_study_config(raw)
+    informants = load_informants(raw, config)
+    rerun = f"run `seci run --site {site}` to build data/processed/{site}/"
+    segments = _read_csv(processed / SEGMENTS_FILE, SEGMENT_COLUMNS, fix=rerun)
+    codings = _read_csv(processed / CODINGS_FILE, CODING_COLUMNS, fix=rerun)
+    segments = segments.astype({"turn": int, "start": int, "end": int})
+    codings = codings.astype({"score": float})
+    codebook = load_codebook(config.codebook)
+    unknown = sorted(set(codings["code_id"]) - set(codebook.code_ids))
+    if unknown:
+        line = int(codings.index[codings["code_id"] == unknown[0]][0]) + 2
+        raise InputError(processed / CODINGS_FILE, f"code '{unknown[0]}' is not in the codebook {codebook.source}",
+                         line=line, fix=rerun)
+    return Study(site=site, informants=informants, segments=segments, codings=codings, codebook=codebook,
+                 title=config.title, note=config.reconstruction_note if config.reconstruction else "")
+
+
+def _read_csv(path: Path, columns: list[str], *, fix: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError(path, "file not found", fix=fix)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, fix=fix)
+    return frame
+
+
+# --- the corpus -----------------------------------------------------------------------------------
+
+def informants_by_role_and_unit(study: Study) -> pd.DataFrame:
+    """How many informants of each role and unit, and who they are (role order, then unit)."""
+    units = study.informants["unit"] if "unit" in study.informants else ""
+    informants = study.informants.assign(unit=units).replace({"unit": {"": NO_UNIT}})
+    rows = []
+    for role in ROLES:
+        of_role = informants[informants["role"] == role]
+        for unit, group in of_role.groupby("unit", sort=True):
+            rows.append({"role": role, "unit": unit, "informants": len(group),
+                         "informant_ids": ", ".join(group["informant_id"])})
+    return pd.DataFrame(rows, columns=["role", "unit", "informants", "informant_ids"])
+
+
+def count_words(text: str) -> int:
+    """Words as the classifier reads them: "e-book" and "buku-buku" are one word each."""
+    return len(WORD.findall(text))
+
+
+def words_and_turns(study: Study) -> pd.DataFrame:
+    """Per informant: answer turns, words in them, words per turn, and the interviewer's turns.
+
+    Turns are counted by the ``turn`` column, so a sentence-level segmentation gives the same numbers as
+    the default one segment per answer. An informant without segments shows zeros (a missing transcript).
+    """
+    segments = study.segments.assign(words=study.segments["text"].map(count_words))
+    rows = []
+    for informant in study.informants.itertuples():
+        own = segments[segments["informant_id"] == informant.informant_id]
+        answers = own[own["speaker"] == "informant"]
+        turns = answers["turn"].nunique()
+        words = int(answers["words"].sum())
+        rows.append({
+            "informant_id": informant.informant_id, "role": informant.role, "turns": turns, "words": words,
+            "words_per_turn": round(words / turns, 1) if turns else 0.0,
+            "interviewer_turns": own.loc[own["speaker"] == "interviewer", "turn"].nunique(),
+        })
+    return pd.DataFrame(rows)
+
+
+def corpus_totals(study: Study) -> dict[str, int]:
+    """Informants (all, librarians, patrons) and the informants' answer turns and words, for the prose."""
+    table = words_and_turns(study)
+    return {"informants": len(study.informants), "librarians": len(study.informant_ids("librarian")),
+            "patrons": len(study.informant_ids("patron")), "turns": int(table["turns"].sum()),
+            "words": int(table["words"].sum())}
+
+
+def coverage(study: Study, group: str | None = None) -> dict:
+    """How many informant answers carry at least one code (of a group): ``coded``, ``answers``, ``share`` (%)."""
+    answers = len(study.answers())
+    codings = study.coded()
+    coded = codings[codings["code_id"].isin(study.codes(group))]["segment_id"].nunique()
+    return {"coded": coded, "answers": answers, "share": round(100 * coded / answers) if answers else 0}
+
+
+# --- codes: frequencies, matrices, status ---------------------------------------------------------
+
+def code_frequencies(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """Per code: segments coded, their share of all informant segments, and informants with evidence."""
+    coded = study.coded()
+    total = len(study.answers())
+    rows = []
+    for code_id in study.codes(group):
+        of_code = coded[coded["code_id"] == code_id]
+        rows.append({
+            "code_id": code_id, "code": study.label(code_id, lang), "segments": len(of_code),
+            "share_of_segments": round(100 * len(of_code) / total, 1) if total else 0.0,
+            "informants": of_code["informant_id"].nunique(),
+        })
+    return pd.DataFrame(rows, columns=["code_id", "code", "segments", "share_of_segments", "informants"])
+
+
+def code_by_role(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """Segments per code (rows, labels) and role (columns), zeros included."""
+    coded = study.coded()
+    table = pd.crosstab(coded["code_id"], coded["role"]).reindex(index=study.codes(group), columns=list(ROLES))
+    return _labelled(table.fillna(0).astype(int), study, lang)
+
+
+def code_by_informant(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """The code x informant matrix: how many of each informant's segments carry each code."""
+    coded = study.coded()
+    table = pd.crosstab(coded["code_id"], coded["informant_id"])
+    table = table.reindex(index=study.codes(group), columns=study.informant_ids())
+    return _labelled(table.fillna(0).astype(int), study, lang)
+
+
+def cooccurrence(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """Segments coded with both codes (symmetric); the diagonal is the segments coded with that code."""
+    codes = study.codes(group)
+    coded = study.coded()
+    presence = pd.crosstab(coded["segment_id"], coded["code_id"]).reindex(columns=codes).fillna(0).clip(upper=1)
+    matrix = presence.T.dot(presence).astype(int)
+    matrix.index.name, matrix.columns.name = "code_id", None
+    return _labelled(matrix.reindex(index=codes, columns=codes).fillna(0).astype(int), study, lang, columns=True)
+
+
+def status_by_code(study: Study, group: str | None = None, role: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """Per code: codings reported as a practice and as a barrier ("belum maksimal"), and the barrier share."""
+    coded = study.coded(role)
+    rows = []
+    for code_id in study.codes(group):
+        of_code = coded[coded["code_id"] == code_id]
+        practice = int((of_code["status"] == "practice").sum())
+        barrier = int((of_code["status"] == "barrier").sum())
+        rows.append({
+            "code_id": code_id, "code": study.label(code_id, lang), "practice": practice, "barrier": barrier,
+            "barrier_share": round(barrier / (practice + barrier), 2) if practice + barrier else 0.0,
+        })
+    return pd.DataFrame(rows, columns=["code_id", "code", "practice", "barrier", "barrier_share"])
+
+
+def _labelled(table: pd.DataFrame, study: Study, lang: str, columns: bool = False) -> pd.DataFrame:
+    """Rows (and columns) renamed from code ids to the codebook's labels in ``lang``."""
+    labels = {code_id: study.label(code_id, lang) for code_id in study.codes()}
+    table = table.rename(index=labels, columns=labels if columns else None)
+    table.index.name = "code"
+    table.columns.name = None
+    return table
+
+
+# --- evidence: exemplar quotes and keyword-in-context ---------------------------------------------
+
+def evidence(matched: str) -> list[tuple[str, int, int]]:
+    """The ``matched`` column of codings.csv (``term@start-end; ...``) as (term, start, end) triples."""
+    items = []
+    for item in filter(None, (part.strip() for part in str(matched).split(";"))):
+        found = EVIDENCE_ITEM.match(item)
+        if found:
+            items.append((found["term"], int(found["start"]), int(found["end"])))
+    return items
+
+
+def exemplar_quotes(study: Study, codes: list[str] | None = None, n: int = 3, role: str | None = None,
+                    lang: str = "en") -> pd.DataFrame:
+    """Up to ``n`` quotes per code, chosen by a rule a reader can check.
+
+    Strongest evidence first (highest ``score``), at most one quote per informant until every informant
+    with evidence for the code has one, so the quotes spread across voices; ties go to the lower
+    ``segment_id``. ``terms`` lists the words that carried the code in that answer, ``passage`` the
+    sentences of the answer that hold most of them (see :func:`quote_passage`).
+    """
+    coded = study.coded(role)
+    picked = []
+    for code_id in codes if codes is not None else study.codes():
+        of_code = coded[coded["code_id"] == code_id].sort_values(["score", "segment_id"], ascending=[False, True])
+        of_code = of_code.assign(round=of_code.groupby("informant_id").cumcount())
+        of_code = of_code.sort_values(["round", "score", "segment_id"], ascending=[True, False, True]).head(n)
+        picked.append(of_code.assign(code=study.label(code_id, lang), rank=range(1, len(of_code) + 1)))
+    columns = ["code_id", "code", "rank", "segment_id", "informant_id", "role", "score", "status", "terms", "passage"]
+    if not picked:
+        return pd.DataFrame(columns=columns)
+    quotes = pd.concat(picked, ignore_index=True)
+    spans = quotes["matched"].map(evidence)
+    quotes["terms"] = spans.map(lambda items: ", ".join(_unique(term for term, _, _ in items)))
+    quotes["passage"] = [quote_passage(text, items) for text, items in zip(quotes["text"], spans)]
+    return quotes[columns]
+
+
+def quote_passage(text: str, spans: list[tuple[str, int, int]], sentences: int = 2) -> str:
+    """The sentences of an answer that hold the most evidence (up to ``sentences``, in reading order)."""
+    bounds, start = [], 0
+    for end in [match.start() for match in SENTENCE_END.finditer(text)] + [len(text)]:
+        bounds.append((start, end))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    hits = [sum(start <= s < end for _, s, _ in spans) for start, end in bounds]
+    chosen = sorted(sorted(range(len(bounds)), key=lambda i: (-hits[i], i))[:sentences])
+    chosen = [i for i in chosen if hits[i]] or chosen[:1]
+    parts, previous = [], None
+    for i in chosen:
+        if previous is not None and i != previous + 1:
+            parts.append("…")
+        parts.append(text[bounds[i][0]:bounds[i][1]].strip())
+        previous = i
+    return " ".join(parts)
+
+
+def keyword_in_context(study: Study, codes: list[str] | None = None, width: int = 40, role: str | None = None,
+                       lang: str = "en") -> pd.DataFrame:
+    """Every matched keyword of the given codes with ``width`` characters of its segment either side.
+
+    ``keyword`` is the codebook term that fired, ``term`` the words it matched, cut from the segment by
+    the offsets the classifier recorded, so what is shown is exactly what fired. Rows follow codebook
+    order, then segment id, then position.
+    """
+    rows = [{
+        "code_id": coding.code_id, "code": study.label(coding.code_id, lang), "segment_id": coding.segment_id,
+        "informant_id": coding.informant_id, "status": coding.status, "keyword": keyword,
+        "left": _clip_left(coding.text[:start], width), "term": coding.text[start:end],
+        "right": _clip_right(coding.text[end:], width),
+    } for coding, keyword, start, end in _occurrences(study, codes, role)]
+    return pd.DataFrame(rows, columns=["code_id", "code", "segment_id", "informant_id", "status", "keyword", "left",
+                                       "term", "right"])
+
+
+def _occurrences(study: Study, codes: list[str] | None, role: str | None):
+    """Each (coding, keyword, start, end) of the given codes: codebook order, segment id, position."""
+    coded = study.coded(role)
+    for code_id in codes if codes is not None else study.codes():
+        for coding in coded[coded["code_id"] == code_id].sort_values("segment_id").itertuples():
+            for keyword, start, end in sorted(evidence(coding.matched), key=lambda item: item[1]):
+                yield coding, keyword, start, end
+
+
+def carrying_terms(study: Study, codes: list[str] | None = None, role: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """Which codebook keywords carried each code: occurrences, segments and informants per keyword.
+
+    Within a code, keywords used by more informants come first, then more occurrences, then alphabetical.
+    """
+    occurrences = pd.DataFrame(
+        [(coding.code_id, study.label(coding.code_id, lang), keyword, coding.segment_id, coding.informant_id)
+         for coding, keyword, _, _ in _occurrences(study, codes, role)],
+        columns=["code_id", "code", "keyword", "segment_id", "informant_id"])
+    table = (occurrences.groupby(["code_id", "code", "keyword"], sort=False)
+             .agg(occurrences=("segment_id", "size"), segments=("segment_id", "nunique"),
+                  informants=("informant_id", "nunique"))
+             .reset_index())
+    order = {code_id: position for position, code_id in enumerate(study.codes())}
+    table = table.assign(_order=table["code_id"].map(order))
+    table = table.sort_values(["_order", "informants", "occurrences", "keyword"], ascending=[True, False, False, True])
+    return table.drop(columns="_order").reset_index(drop=True)
+
+
+def _clip_left(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[-width:]
+    return "…" + (cut.split(" ", 1)[1] if " " in cut[1:] else cut)
+
+
+def _clip_right(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[:-1] else cut) + "…"
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+# --- themes: librarian performance, the patrons' view ---------------------------------------------
+
+def theme_summary(study: Study, group: str, role: str, lang: str = "en", top_terms: int = 4) -> pd.DataFrame:
+    """Per code of a group, as the informants of one role speak of it.
+
+    ``informants`` with evidence out of ``role_informants`` (that role in informants.csv), who they are,
+    ``segments``, ``practice``/``barrier`` codings, and the terms that carried the code for most informants
+    (with how many informants used each).
+    """
+    coded = study.coded(role)
+    everyone = study.informant_ids(role)
+    terms = carrying_terms(study, study.codes(group), role=role, lang=lang)
+    rows = []
+    for code_id in study.codes(group):
+        of_code = coded[coded["code_id"] == code_id]
+        speakers = [informant for informant in everyone if informant in set(of_code["informant_id"])]
+        top = terms[terms["code_id"] == code_id].head(top_terms)
+        rows.append({
+            "code_id": code_id, "code": study.label(code_id, lang),
+            "informants": len(speakers), "role_informants": len(everyone), "informant_ids": ", ".join(speakers),
+            "segments": len(of_code), "practice": int((of_code["status"] == "practice").sum()),
+            "barrier": int((of_code["status"] == "barrier").sum()),
+            "terms": ", ".join(f"{row.keyword} ({row.informants})" for row in top.itertuples()),
+        })
+    return pd.DataFrame(rows, columns=["code_id", "code", "informants", "role_informants", "informant_ids", "segments",
+                                       "practice", "barrier", "terms"])
