@@ -1,0 +1,470 @@
+"""The codebook: what each code means and which words signal it, read from YAML and validated.
+
+A codebook is plain data that a researcher edits without touching code (quanteda's dictionaries are
+the model): per code its definition, inclusion and exclusion criteria, examples and keywords in
+Indonesian and English. This module turns the YAML into frozen dataclasses and refuses anything it
+cannot read unambiguously, with one line naming the file, the line, the code and the field. Terms are
+words, phrases and ``word*`` globs only, never regular expressions, so no codebook can hang a run.
+The matcher (:mod:`pipeline.classify`) knows nothing about SECI; everything SECI lives in the YAML.
+
+Sub-command: ``seci check-codebook [PATH]``. The format and every rule: ``docs/codebook.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from pipeline.contracts import DEFAULT_CODEBOOK, LANGUAGES, SECI_MODES
+from pipeline.errors import CodebookError
+
+SECI_GROUP = "seci"  # a codebook with this group must define the four SECI modes in it
+DEFAULT_THRESHOLD = 1.0
+DEFAULT_BARRIER_WINDOW = 8
+# A definition that starts with this marker has not been written yet (imported codebooks carry it).
+UNWRITTEN = "TODO"
+
+LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
+TOP_LEVEL_KEYS = ("name", "version", "description", "threshold", "barrier", "groups", "codes")
+CODE_KEYS = ("id", "group", "label", "definition", "include", "exclude", "examples", "threshold", "keywords")
+CODE_TEXTS = ("label", "definition", "include", "exclude")  # required in both languages
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+# One word of a term: letters or digits, joined by single hyphens or apostrophes, maybe a final '*'.
+TERM_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*\*?")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A term that signals a code: a word, a phrase (words separated by spaces) or a ``word*`` glob."""
+
+    term: str  # as written, lower-cased, e.g. "diskusi", "berbagi pengalaman", "train*"
+    lang: str  # "id" | "en"
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    group: str
+    label: dict[str, str]
+    definition: dict[str, str]
+    include: dict[str, str]
+    exclude: dict[str, str]
+    examples: dict[str, tuple[str, ...]]
+    threshold: float
+    keywords: tuple[Keyword, ...]  # both languages, in codebook order
+
+    def keywords_for(self, lang: str) -> tuple[Keyword, ...]:
+        return tuple(keyword for keyword in self.keywords if keyword.lang == lang)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    name: str
+    version: str
+    source: str = field(compare=False)  # the file as given, for messages; two equal codebooks may differ here
+    description: dict[str, str]
+    groups: dict[str, dict[str, str]]  # group id -> label per language, in display order
+    codes: tuple[Code, ...]  # codebook order: outputs and tie-breaks follow it
+    barrier_window: int
+    barrier_cues: dict[str, tuple[str, ...]]  # lang -> cue terms (same syntax as keywords)
+    threshold: float = DEFAULT_THRESHOLD  # the default each code inherits unless it sets its own
+
+    def code(self, code_id: str) -> Code:
+        for code in self.codes:
+            if code.id == code_id:
+                return code
+        raise CodebookError(self.source, f"unknown code id '{code_id}'", fix=f"use one of: {', '.join(self.code_ids)}")
+
+    @property
+    def code_ids(self) -> tuple[str, ...]:
+        return tuple(code.id for code in self.codes)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read and validate a codebook file; ``None`` means the default SECI codebook shipped with seci-kit."""
+    path = Path(DEFAULT_CODEBOOK if path is None else path)
+    data, lines = parse_yaml(read_text(path), str(path))
+    return codebook_from_dict(data, str(path), lines=lines)
+
+
+def read_text(path: Path) -> str:
+    """The text of a file a user named, or a one-line error saying why it cannot be read."""
+    if not path.is_file():
+        raise CodebookError(path, "no such file", fix="give the path of an existing file")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CodebookError(path, f"not UTF-8 text (byte {error.start})", fix="save the file as UTF-8") from None
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    """Safe-load YAML and note the line of every mapping key and list item, for error messages.
+
+    Only plain data is constructed (a ``!!python/object`` tag is an error), and a key written twice
+    in one mapping is an error instead of silently keeping the last value as PyYAML would.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when present: 5x faster, same rules
+    try:
+        node = loader.get_single_node()
+        lines: dict[tuple, int] = {}
+        if node is not None:
+            _note_lines(node, (), lines, source)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = error.problem or "unreadable"
+        if isinstance(error, yaml.constructor.ConstructorError) and "tag" in problem:
+            raise CodebookError(
+                source, f"YAML tag {error.problem.split('tag ', 1)[-1]} is not allowed", line=line,
+                fix="a codebook holds only text, numbers, lists and mappings",
+            ) from None
+        raise CodebookError(
+            source, f"not valid YAML: {problem}", line=line, fix="check the indentation and quotes on this line"
+        ) from None
+    except yaml.YAMLError as error:
+        raise CodebookError(source, f"not valid YAML: {error}", fix="check the indentation and quotes") from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _note_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], source: str, seen: set | None = None) -> None:
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias to a node already walked (possibly recursive)
+        return
+    seen.add(id(node))
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key == "<<":
+                continue
+            if key in keys:
+                raise CodebookError(
+                    source, f"key '{key}' appears twice in one mapping", line=key_node.start_mark.line + 1,
+                    fix="keep one of them",
+                )
+            keys.add(key)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _note_lines(value_node, path + (key,), lines, source, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _note_lines(item, path + (index,), lines, source, seen)
+
+
+# --- validation -------------------------------------------------------------------------------------
+
+def normalise_term(term: str) -> str:
+    """Terms compare lower-cased with single spaces between words."""
+    return " ".join(term.lower().split())
+
+
+def term_problem(term: str) -> str | None:
+    """Why ``term`` is not a word, phrase or ``word*`` glob, or ``None`` when it is one."""
+    words = normalise_term(term).split()
+    if not words:
+        return "empty term"
+    for word in words:
+        if "*" in word[:-1] or word == "*":
+            return f"'{word}': '*' may only end a word (train*, not *train or tr*in)"
+        if not TERM_WORD.fullmatch(word):
+            odd = next((char for char in word if not (char.isalnum() or char in "-'’*")), None)
+            if odd is not None:
+                return (f"'{word}': character '{odd}' is not allowed "
+                        "(terms are words, phrases and word* globs, not regular expressions)")
+            return f"'{word}': hyphens and apostrophes may only join letters (e-book, don't)"
+    return None
+
+
+def codebook_from_dict(data: Any, source: str, *, lines: Mapping[tuple, int] | None = None) -> Codebook:
+    """Validate plain data (as safe-loaded from YAML) and build the codebook.
+
+    ``lines`` maps key paths such as ``("codes", 0, "keywords", "id")`` to line numbers so errors can
+    point at the line; without it messages name the file, the code and the field only.
+    """
+    return _Validator(source, lines or {}).codebook(data)
+
+
+class _Validator:
+    """Walks the data once; each check fails with the file, line, code, field and a fix."""
+
+    def __init__(self, source: str, lines: Mapping[tuple, int]):
+        self.source = source
+        self.lines = lines
+        self.code_names: dict[int, str] = {}
+
+    def fail(self, path: tuple, problem: str, fix: str = "") -> None:
+        line = next((self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None)
+        fields = [str(part) for part in path if isinstance(part, str)]
+        if path[:1] == ("codes",) and len(path) > 1:
+            where = f"code '{self.code_names.get(path[1], f'#{path[1] + 1}')}'"
+            rest = ".".join(fields[1:])
+            where += f", field '{rest}'" if rest else ""
+        elif path[:1] == ("groups",) and len(path) > 1:
+            where = f"group '{path[1]}'" + (f", field '{'.'.join(fields[2:])}'" if len(fields) > 2 else "")
+        else:
+            where = f"field '{'.'.join(fields)}'" if fields else "top level"
+        raise CodebookError(self.source, f"{where}: {problem}", line=line, fix=fix)
+
+    # -- shapes --
+    def mapping(self, value: Any, path: tuple, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"must be a mapping of {', '.join(allowed)}, not {_kind(value)}")
+        for key in value:
+            if key not in allowed:
+                self.fail(path + (key,), f"unknown key '{key}'", fix=f"use only: {', '.join(allowed)}")
+        for key in required:
+            if key not in value:
+                self.fail(path + (key,), "missing", fix=f"add '{key}:' (see docs/codebook.md)")
+        return value
+
+    def text(self, value: Any, path: tuple) -> str:
+        if not isinstance(value, str):
+            self.fail(path, f"must be text, not {_kind(value)}")
+        if not value.strip():
+            self.fail(path, "is empty", fix="write it")
+        return value.strip()
+
+    def number(self, value: Any, path: tuple) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            self.fail(path, f"must be a positive number, not {value!r}", fix="write e.g. 1 or 0.5")
+        return float(value)
+
+    def non_empty_list(self, value: Any, path: tuple, what: str) -> list:
+        if not isinstance(value, list):
+            self.fail(path, f"must be a list of {what}, not {_kind(value)}", fix="write [a, b] or one '- item' per line")
+        if not value:
+            self.fail(path, "empty list", fix=f"list at least one {what[:-1]}, or delete the entry")
+        return value
+
+    def per_language(self, value: Any, path: tuple, *, required: bool) -> dict:
+        """A mapping from language code to something; with ``required`` both languages must be there."""
+        self.mapping(value, path, LANGUAGES)
+        if required:
+            for lang in LANGUAGES:
+                if lang not in value:
+                    self.fail(path + (lang,), "missing", fix=f"write it in {LANGUAGE_NAMES[lang]} too")
+        elif not value:
+            self.fail(path, "empty mapping", fix=f"give at least one of: {', '.join(LANGUAGES)}")
+        return value
+
+    def texts(self, value: Any, path: tuple, *, required: bool = True) -> dict[str, str]:
+        return {lang: self.text(text, path + (lang,)) for lang, text in self.per_language(value, path, required=required).items()}
+
+    def terms(self, value: Any, path: tuple, what: str) -> list[tuple[str, Any, tuple]]:
+        """``(term, raw item, path)`` for each item, each term checked and normalised; no duplicates."""
+        seen: set[str] = set()
+        found = []
+        for index, item in enumerate(self.non_empty_list(value, path, what)):
+            item_path = path + (index,)
+            if isinstance(item, dict) and "term" not in item:
+                self.fail(item_path + ("term",), "missing", fix="write {term: word, weight: 2}")
+            raw = item["term"] if isinstance(item, dict) else item
+            if not isinstance(raw, str):
+                self.fail(item_path, f"a term must be text, not {_kind(raw)}")
+            problem = term_problem(raw)
+            if problem:
+                self.fail(item_path, problem, fix="write a word, a phrase or a word* glob")
+            term = normalise_term(raw)
+            if term in seen:
+                self.fail(item_path, f"'{term}' is listed twice", fix="keep one (give it a weight instead)")
+            seen.add(term)
+            found.append((term, item, item_path))
+        return found
+
+    # -- the parts of a codebook --
+    def codebook(self, data: Any) -> Codebook:
+        if data is None:
+            self.fail((), "the codebook is empty", fix="start from pipeline/codebooks/seci.yaml")
+        self.mapping(data, (), TOP_LEVEL_KEYS, required=("name", "version", "groups", "codes"))
+        name = self.text(data["name"], ("name",))
+        if not isinstance(data["version"], str):
+            self.fail(("version",), f"must be quoted text, not {_kind(data['version'])}",
+                      fix='write it in quotes, e.g. version: "1.0", so that 1.10 stays 1.10')
+        version = self.text(data["version"], ("version",))
+        description = self.texts(data["description"], ("description",), required=False) if "description" in data else {}
+        threshold = self.number(data["threshold"], ("threshold",)) if "threshold" in data else DEFAULT_THRESHOLD
+        window, cues = self.barrier(data.get("barrier"))
+        groups = self.groups(data["groups"])
+        codes = self.codes(data["codes"], groups, threshold)
+        return Codebook(
+            name=name, version=version, source=self.source, description=description, groups=groups,
+            codes=codes, barrier_window=window, barrier_cues=cues, threshold=threshold,
+        )
+
+    def barrier(self, value: Any) -> tuple[int, dict[str, tuple[str, ...]]]:
+        if value is None:
+            return DEFAULT_BARRIER_WINDOW, {}
+        path = ("barrier",)
+        self.mapping(value, path, ("window", "cues"))
+        window = value.get("window", DEFAULT_BARRIER_WINDOW)
+        if isinstance(window, bool) or not isinstance(window, int) or window <= 0:
+            self.fail(path + ("window",), f"must be a positive whole number of tokens, not {window!r}", fix="write e.g. 8")
+        cues: dict[str, tuple[str, ...]] = {}
+        if "cues" in value:
+            for lang, items in self.per_language(value["cues"], path + ("cues",), required=False).items():
+                found = self.terms(items, path + ("cues", lang), "cues")
+                for _, item, item_path in found:
+                    if not isinstance(item, str):
+                        self.fail(item_path, "a cue is a plain term (cues have no weight)")
+                cues[lang] = tuple(term for term, _, _ in found)
+        return window, cues
+
+    def groups(self, value: Any) -> dict[str, dict[str, str]]:
+        path = ("groups",)
+        if not isinstance(value, dict) or not value:
+            self.fail(path, f"must be a non-empty mapping of group id to its label, not {_kind(value)}")
+        groups = {}
+        for group_id, group in value.items():
+            if not isinstance(group_id, str) or not IDENTIFIER.fullmatch(group_id):
+                self.fail(path + (group_id,), f"group id '{group_id}' must be lower-case letters, digits and _")
+            self.mapping(group, path + (group_id,), ("label",), required=("label",))
+            groups[group_id] = self.texts(group["label"], path + (group_id, "label"))
+        return groups
+
+    def codes(self, value: Any, groups: dict, default_threshold: float) -> tuple[Code, ...]:
+        codes: list[Code] = []
+        for index, item in enumerate(self.non_empty_list(value, ("codes",), "codes")):
+            path = ("codes", index)
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                self.code_names[index] = item["id"]
+            self.mapping(item, path, CODE_KEYS, required=("id", "group", *CODE_TEXTS, "keywords"))
+            code_id = item["id"]
+            if not isinstance(code_id, str) or not IDENTIFIER.fullmatch(code_id):
+                self.fail(path + ("id",), f"'{code_id}' must start with a lower-case letter, then letters, digits or _")
+            if code_id in (code.id for code in codes):
+                self.fail(path + ("id",), "duplicate id", fix="give each code its own id")
+            if item["group"] not in groups:
+                self.fail(path + ("group",), f"unknown group '{item['group']}'", fix=f"use one of: {', '.join(groups)}")
+            texts = {name: self.texts(item[name], path + (name,)) for name in CODE_TEXTS}
+            codes.append(Code(
+                id=code_id, group=item["group"], **texts,
+                examples=self.examples(item.get("examples"), path + ("examples",)),
+                threshold=self.number(item["threshold"], path + ("threshold",)) if "threshold" in item else default_threshold,
+                keywords=self.keywords(item["keywords"], path + ("keywords",)),
+            ))
+        if SECI_GROUP in groups:
+            self.seci_modes(codes)
+        return tuple(codes)
+
+    def examples(self, value: Any, path: tuple) -> dict[str, tuple[str, ...]]:
+        if value is None:
+            return {}
+        return {
+            lang: tuple(self.text(text, path + (lang, n)) for n, text in enumerate(self.non_empty_list(items, path + (lang,), "examples")))
+            for lang, items in self.per_language(value, path, required=False).items()
+        }
+
+    def keywords(self, value: Any, path: tuple) -> tuple[Keyword, ...]:
+        keywords = []
+        for lang, items in self.per_language(value, path, required=False).items():
+            for term, item, item_path in self.terms(items, path + (lang,), "keywords"):
+                weight = 1.0
+                if isinstance(item, dict):
+                    self.mapping(item, item_path, ("term", "weight"), required=("term",))
+                    weight = self.number(item["weight"], item_path + ("weight",)) if "weight" in item else 1.0
+                keywords.append(Keyword(term=term, lang=lang, weight=weight))
+        return tuple(keywords)
+
+    def seci_modes(self, codes: list[Code]) -> None:
+        by_id = {code.id: index for index, code in enumerate(codes)}
+        for mode in SECI_MODES:
+            if mode not in by_id:
+                self.code_names[len(codes)] = mode
+                self.fail(("codes", len(codes), "id"), "missing SECI mode",
+                          fix=f"a codebook with a '{SECI_GROUP}' group defines all four: {', '.join(SECI_MODES)}")
+            if codes[by_id[mode]].group != SECI_GROUP:
+                self.fail(("codes", by_id[mode], "group"), f"a SECI mode belongs to group '{SECI_GROUP}'",
+                          fix=f"write group: {SECI_GROUP}")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def codebook_to_yaml(codebook: Codebook) -> str:
+    """The codebook in its own YAML format; :func:`load_codebook` reads it back to an equal codebook."""
+    data: dict[str, Any] = {"name": codebook.name, "version": codebook.version}
+    if codebook.description:
+        data["description"] = dict(codebook.description)
+    data["threshold"] = codebook.threshold
+    data["barrier"] = {"window": codebook.barrier_window, "cues": {lang: list(cues) for lang, cues in codebook.barrier_cues.items()}}
+    if not codebook.barrier_cues:
+        del data["barrier"]["cues"]
+    data["groups"] = {group_id: {"label": dict(label)} for group_id, label in codebook.groups.items()}
+    data["codes"] = [_code_data(code, codebook.threshold) for code in codebook.codes]
+    header = f"# Codebook '{codebook.name}' for seci-kit: the format is described in docs/codebook.md.\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+
+
+def _code_data(code: Code, default_threshold: float) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": code.id, "group": code.group}
+    data.update({name: dict(getattr(code, name)) for name in CODE_TEXTS})
+    if code.examples:
+        data["examples"] = {lang: list(texts) for lang, texts in code.examples.items()}
+    if code.threshold != default_threshold:
+        data["threshold"] = code.threshold
+    keywords: dict[str, list] = {}
+    for keyword in code.keywords:
+        item = keyword.term if keyword.weight == 1.0 else {"term": keyword.term, "weight": keyword.weight}
+        keywords.setdefault(keyword.lang, []).append(item)
+    data["keywords"] = keywords
+    return data
+
+
+def codebook_summary(codebook: Codebook) -> str:
+    """What ``seci check-codebook`` prints: codes per group and keywords per language."""
+    langs = [lang for lang in LANGUAGES if any(code.keywords_for(lang) for code in codebook.codes)]
+    cues = ", ".join(f"{lang} {len(terms)}" for lang, terms in codebook.barrier_cues.items()) or "none"
+    lines = [
+        f"{codebook.source}: valid codebook '{codebook.name}' version {codebook.version}",
+        f"{len(codebook.codes)} codes in {len(codebook.groups)} groups; default threshold {codebook.threshold:g}; "
+        f"barrier cues ({cues}) within {codebook.barrier_window} tokens",
+        "",
+        f"{'group':<14}{'code':<18}" + "".join(f"{'keywords ' + lang:>13}" for lang in langs),
+    ]
+    for group_id in codebook.groups:
+        codes = [code for code in codebook.codes if code.group == group_id]
+        for n, code in enumerate(codes):
+            note = "  (definition not written yet)" if code.definition.get("en", "").startswith(UNWRITTEN) else ""
+            lines.append(f"{group_id if n == 0 else '':<14}{code.id:<18}"
+                         + "".join(f"{len(code.keywords_for(lang)):>13}" for lang in langs) + note)
+        if not codes:
+            lines.append(f"{group_id:<14}{'(no codes)':<18}")
+    lines.append(f"{'total':<14}{len(codebook.codes):<18}"
+                 + "".join(f"{sum(len(code.keywords_for(lang)) for code in codebook.codes):>13}" for lang in langs))
+    return "\n".join(lines) + "\n"
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check-codebook", help="validate a codebook and summarise its codes and keywords",
+        description="Validate a codebook (default: the SECI codebook shipped with seci-kit) and print its "
+        "codes per group and keywords per language. A malformed codebook stops with one line naming the "
+        "file, the line, the code and the field.",
+    )
+    parser.add_argument("path", nargs="?", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    parser.set_defaults(handler=check_codebook_command)
+
+
+def check_codebook_command(args: argparse.Namespace) -> int:
+    print(codebook_summary(load_codebook(args.path)), end="")
+    return 0
