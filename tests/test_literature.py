@@ -90,12 +90,23 @@ def coded(passages, tmp_path_factory) -> pd.DataFrame:
     assert sorted(output["id"]) == sorted(passages["id"]), "classify must return one row per input id"
     evidence = [column for column in output.columns if column not in ("id", "codes", "primary_code")]
     merged = passages.merge(output[["id", "primary_code", *evidence]], on="id", validate="one_to_one")
-    merged["got"] = merged["primary_code"].replace("", NO_CODE)
+    merged["got"] = merged.apply(strongest_mode, axis=1)
     return merged
 
 
+def strongest_mode(row: pd.Series) -> str:
+    """The SECI mode with the highest score (ties: codebook order), or NO_CODE.
+
+    The passages are labelled on the SECI dimension only, so a patron-view or performance code that
+    also fires (a shelf, a complaint) is neither right nor wrong here; `primary_code` would count it
+    as a miss."""
+    scores = {mode: float(row[f"{mode}_score"] or 0) for mode in SECI_MODES}
+    best = max(SECI_MODES, key=lambda mode: (scores[mode], -SECI_MODES.index(mode)))
+    return best if scores[best] > 0 else NO_CODE
+
+
 def confusion_table(coded: pd.DataFrame) -> str:
-    """Expected mode (rows) against the classifier's primary code (columns), per language and overall."""
+    """Expected mode (rows) against the strongest SECI mode the classifier found (columns), per language and overall."""
     columns = list(SECI_MODES) + sorted(set(coded["got"]) - set(SECI_MODES))
     tables = []
     for label, subset in [*((lang, coded[coded["lang"] == lang]) for lang in LANGUAGES), ("all", coded)]:
