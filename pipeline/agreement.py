@@ -51,8 +51,6 @@ from typing import Iterable, Mapping, Sequence
 import krippendorff
 import numpy as np
 import pandas as pd
-from nltk.metrics.agreement import AnnotationTask
-from nltk.metrics.distance import masi_distance
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, precision_recall_fscore_support
 
 from pipeline.errors import InputError
@@ -231,6 +229,9 @@ def set_alpha(codings: Mapping[str, Coding]) -> float:
     pairable = {label for _, unit, label in triples if coders_per_unit[unit] >= 2}
     if len(pairable) < 2:
         return math.nan
+    from nltk.metrics.agreement import AnnotationTask  # importing nltk takes ~2 s: only when needed
+    from nltk.metrics.distance import masi_distance
+
     return float(AnnotationTask(data=triples, distance=masi_distance).alpha())
 
 
