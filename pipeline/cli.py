@@ -16,7 +16,17 @@ from pipeline.errors import SeciError
 
 # The modules that contribute sub-commands, in the order `seci --help` lists them.
 COMMAND_MODULES = (
+    "pipeline.report",
+    "pipeline.sites",
     "pipeline.ingest",
+    "pipeline.codebook",
+    "pipeline.codebook_import",
+    "pipeline.classify",
+    "pipeline.refine",
+    "pipeline.agreement",
+    "pipeline.review",
+    "pipeline.qdpx",
+    "pipeline.bench",
 )
 
 

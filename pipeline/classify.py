@@ -1,0 +1,476 @@
+"""Keyword coding: a codebook compiled into a matcher and applied to segments, transparently.
+
+For each segment, in the segment's language (matching rules: :mod:`pipeline.text`):
+
+- **Evidence**: every occurrence of a code's keywords, with the keyword as written in the codebook
+  and the character offsets ``[start, end)`` of the words it matched (``text[start:end]``).
+  Within one code each stretch of text counts once: a keyword inside a longer matched keyword of the
+  same code ("diskusi" inside "diskusi kelompok") adds nothing.
+- **Score** of a code: the sum of the weights of its evidence. Every code whose score reaches its
+  threshold is assigned (multi-label).
+- **Primary code**: the assigned code with the highest score; ties go to the code that comes first
+  in the codebook.
+- **Status**: ``barrier`` when a barrier cue of the codebook ("belum", "not yet", ...) occurs in the
+  same sentence as one of the code's evidence, within ``barrier.window`` words of it; else ``practice``.
+
+Commands: ``seci classify INPUT --out OUTPUT`` codes any CSV or JSON Lines file with columns ``id``,
+``text`` and optionally ``lang``; ``seci code`` codes a site's ``segments.csv`` into ``codings.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from pipeline.cli import add_site_arguments, selected_sites
+from pipeline.codebook import Codebook, Keyword, load_codebook
+from pipeline.config import load_study
+from pipeline.contracts import (
+    CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir,
+    raw_site_dir,
+)
+from pipeline.errors import InputError
+from pipeline.files import atomic_path, write_csv
+from pipeline.text import TermMatcher, count_words, same_sentence
+
+PRACTICE, BARRIER = STATUSES
+INPUT_COLUMNS = ("id", "text")  # required in a `seci classify` input; "lang" is optional
+FILE_TYPES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+CHUNK_SIZE = 500  # segments a worker process codes per task
+
+
+class Hit(NamedTuple):
+    """One occurrence of a code's keyword: ``text[start:end]`` holds the words it matched."""
+
+    start: int
+    end: int
+    code_id: str
+    keyword: Keyword
+
+    @property
+    def term(self) -> str:
+        """The keyword as written in the codebook."""
+        return self.keyword.term
+
+    @property
+    def weight(self) -> float:
+        return self.keyword.weight
+
+
+class Coding(NamedTuple):
+    """A code assigned to one segment, with the evidence behind it (the hits that count, in text order)."""
+
+    code_id: str
+    score: float
+    status: str  # "practice" | "barrier"
+    evidence: tuple[Hit, ...]
+
+    @property
+    def matched(self) -> str:
+        """The evidence as codings.csv writes it: ``term@start-end`` joined by ``; ``."""
+        return "; ".join(f"{hit.keyword.term}@{hit.start}-{hit.end}" for hit in self.evidence)
+
+
+class Matcher:
+    """A codebook compiled for matching: per language, one :class:`~pipeline.text.TermMatcher` over
+    every code's keywords, with the barrier cues as qualifiers, built when the language is first met.
+    Build the matcher once and reuse it: it caches what it learns about each word."""
+
+    def __init__(self, codebook: Codebook):
+        self.codebook = codebook
+        self._languages: dict[str, tuple[TermMatcher, list[tuple[str, Keyword]]]] = {}
+
+    def _language(self, lang: str) -> tuple[TermMatcher, list[tuple[str, Keyword]]]:
+        if lang not in self._languages:
+            if lang not in LANGUAGES:
+                raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+            keywords = [(code.id, keyword) for code in self.codebook.codes for keyword in code.keywords_for(lang)]
+            cues = self.codebook.barrier_cues.get(lang, ())
+            terms = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=cues)
+            self._languages[lang] = terms, keywords
+        return self._languages[lang]
+
+    def find(self, text: str, lang: str) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """Every keyword occurrence in ``text`` (in text order) and the ``(start, end)`` of every
+        barrier cue (sought only in a text holding a word that may start a keyword)."""
+        return self.find_all([text], lang)[0]
+
+    def find_all(self, texts: Sequence[str], lang: str) -> list[tuple[list[Hit], list[tuple[int, int]]]]:
+        """:meth:`find` for many texts of one language (faster than one by one)."""
+        terms, keywords = self._language(lang)
+        found = []
+        for occurrences in terms.find_all(texts):
+            hits, cues = [], []
+            for start, end, term in occurrences:
+                if term < len(keywords):
+                    hits.append(Hit(start, end, *keywords[term]))
+                else:
+                    cues.append((start, end))
+            found.append((hits, cues))
+        return found
+
+
+def compile_codebook(codebook: Codebook) -> Matcher:
+    return Matcher(codebook)
+
+
+def segment_text(value: object) -> str:
+    """A cell as text: missing values (None, NaN) are empty, numbers are written out."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def classify_text(text: object, lang: str, matcher: Matcher) -> list[Coding]:
+    """The codes assigned to one text, in codebook order, each with its score, status and evidence.
+
+    ``matcher`` is a :class:`Matcher` or anything with its ``codebook`` and ``find``.
+    """
+    text = segment_text(text)
+    return _codings(text, *matcher.find(text, lang), matcher.codebook)
+
+
+def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Matcher) -> list[list[Coding]]:
+    """:func:`classify_text` for many texts at once (``langs``: each one's language); faster."""
+    texts = [text if type(text) is str else segment_text(text) for text in texts]
+    codings: list[list[Coding]] = [[] for _ in texts]
+    for lang in sorted(set(langs)):
+        indices = [i for i, text_lang in enumerate(langs) if text_lang == lang]
+        found = matcher.find_all([texts[i] for i in indices], lang)
+        for i, (hits, cues) in zip(indices, found):
+            if hits:
+                codings[i] = _codings(texts[i], hits, cues, matcher.codebook)
+    return codings
+
+
+def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: Codebook) -> list[Coding]:
+    by_code: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_code.setdefault(hit.code_id, []).append(hit)
+    codings = []
+    for code in codebook.codes:
+        if code.id in by_code:
+            evidence = _counted(by_code[code.id])
+            score = round(sum(hit.keyword.weight for hit in evidence), 6)
+            if score >= code.threshold:
+                near = cues and any(_near(text, hit, cue, codebook.barrier_window) for hit in evidence for cue in cues)
+                codings.append(Coding(code.id, score, BARRIER if near else PRACTICE, evidence))
+    return codings
+
+
+def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
+    """One code's hits (in text order) minus those inside a longer hit of the code, or with the same
+    span as an earlier-listed keyword's."""
+    counted: list[Hit] = []
+    reach = -1
+    for hit in hits:
+        if counted and hit.start == counted[-1].start:  # a longer keyword at the same place wins
+            if hit.end > counted[-1].end:
+                counted[-1] = hit
+                reach = hit.end
+        elif hit.end > reach:
+            counted.append(hit)
+            reach = hit.end
+    return tuple(counted)
+
+
+def _near(text: str, hit: Hit, cue: tuple[int, int], window: int) -> bool:
+    """Whether a cue overlaps the hit, or shares its sentence with fewer than ``window`` words between."""
+    (_, first_end), (second_start, _) = sorted([(hit.start, hit.end), cue])
+    if second_start < first_end:
+        return True
+    return same_sentence(text, first_end, second_start) and count_words(text, first_end, second_start) < window
+
+
+def primary_code(codings: list[Coding]) -> str:
+    """The highest-scoring code (the first in codebook order on a tie); empty when there is none."""
+    return max(codings, key=lambda coding: coding.score).code_id if codings else ""
+
+
+# --- whole tables and streams ---------------------------------------------------------------------
+
+def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """codings.csv for the informants' segments (interviewer turns are never coded): one row per
+    segment x assigned code, segments in their order, codes in codebook order."""
+    matcher = compile_codebook(codebook)
+    coder = f"keyword-v{codebook.version}"
+    answers = segments[segments["speaker"] == "informant"]
+    codings = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
+    rows = [
+        (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
+        for segment_id, segment_codings in zip(answers["segment_id"], codings)
+        for coding in segment_codings
+    ]
+    return pd.DataFrame(rows, columns=CODING_COLUMNS)
+
+
+def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook, *,
+                    workers: int = 1) -> Iterator[tuple[str, list[Coding]]]:
+    """``(id, codings)`` for each ``(id, text, lang)``, in order, holding only a few chunks in memory.
+
+    Texts are coded in chunks of :data:`CHUNK_SIZE`; with ``workers`` > 1, in that many processes
+    (each compiles the codebook once), at most two chunks per worker in flight. Workers send their
+    codings back as plain numbers (code and keyword positions in the codebook), cheap to pass between
+    processes; this process turns them back into :class:`Coding` objects.
+    """
+    items = iter(items)
+    chunks = iter(lambda: list(islice(items, CHUNK_SIZE)), [])
+    if workers <= 1:
+        matcher = compile_codebook(codebook)
+        for chunk in chunks:
+            ids, texts, langs = zip(*chunk)
+            yield from zip(ids, classify_texts(texts, langs, matcher))
+        return
+    with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(codebook,)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            ids, texts, langs = zip(*chunk)
+            pending.append((ids, pool.apply_async(_classify_in_worker, (texts, langs))))
+            if len(pending) >= 2 * workers:
+                yield from _received(codebook, *pending.popleft())
+        while pending:
+            yield from _received(codebook, *pending.popleft())
+
+
+_worker_matcher: Matcher | None = None
+_worker_positions: dict = {}  # code id -> position; (code id, keyword) -> keyword position in the code
+
+
+def _start_worker(codebook: Codebook) -> None:
+    global _worker_matcher
+    _worker_matcher = compile_codebook(codebook)
+    for n, code in enumerate(codebook.codes):
+        _worker_positions[code.id] = n
+        _worker_positions.update(((code.id, keyword), k) for k, keyword in enumerate(code.keywords))
+
+
+def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
+    """Each text's codings as (code position, score, status, ((start, end, keyword position), ...))."""
+    at = _worker_positions
+    return [[(at[coding.code_id], coding.score, coding.status,
+              tuple((hit.start, hit.end, at[hit.code_id, hit.keyword]) for hit in coding.evidence))
+             for coding in codings]
+            for codings in classify_texts(texts, langs, _worker_matcher)]
+
+
+def _received(codebook: Codebook, ids: tuple, result) -> Iterator[tuple[str, list[Coding]]]:
+    for item_id, codings in zip(ids, result.get()):
+        yield item_id, [
+            Coding(codebook.codes[code].id, score, status,
+                   tuple(Hit(start, end, codebook.codes[code].id, codebook.codes[code].keywords[keyword])
+                         for start, end, keyword in hits))
+            for code, score, status, hits in codings]
+
+
+# --- `seci classify`: files in, files out ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class InputRow:
+    id: str
+    text: object
+    lang: str
+
+
+def file_type(path: Path) -> str:
+    kind = FILE_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(path, f"unknown file type '{path.suffix or '(none)'}'",
+                         fix="use .csv or .jsonl (JSON Lines, one object per line)")
+    return kind
+
+
+def read_input(path: str | Path, default_lang: str = "id") -> Iterator[InputRow]:
+    """The rows of a CSV or JSON Lines file with ``id``, ``text`` and optionally ``lang``, read lazily.
+
+    A row without a ``lang`` takes ``default_lang``. Stops with an :class:`InputError` naming the file
+    and line at a missing column, an empty or repeated id, an unknown language or an empty file.
+    """
+    path = Path(path)
+    kind = file_type(path)
+    if not path.is_file():
+        raise InputError(path, "no such file", fix="check the path")
+    seen: dict[str, int] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            records = _csv_records(path, handle) if kind == "csv" else _json_records(path, handle)
+            for line, record in records:
+                row = _input_row(path, line, record, default_lang)
+                if row.id in seen:
+                    raise InputError(path, f"duplicate id '{row.id}' (first on line {seen[row.id]})", line=line,
+                                     fix="give every row its own id")
+                seen[row.id] = line
+                yield row
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not UTF-8 text (byte {error.start} of a block)", fix="save the file as UTF-8") from None
+    except csv.Error as error:
+        raise InputError(path, f"malformed CSV ({error})", fix="check the quoting of the texts") from None
+    if not seen:
+        raise InputError(path, "empty file (no rows)", fix=f"give one row per text with the columns {', '.join(INPUT_COLUMNS)}")
+
+
+def _csv_records(path: Path, handle) -> Iterator[tuple[int, dict]]:
+    reader = csv.DictReader(handle)
+    _check_columns(path, 1, [name.strip() for name in reader.fieldnames or []])
+    start = reader.line_num + 1
+    for record in reader:
+        yield start, {(key or "").strip(): value for key, value in record.items()}
+        start = reader.line_num + 1
+
+
+def _json_records(path: Path, handle) -> Iterator[tuple[int, dict]]:
+    for line, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise InputError(path, f"not valid JSON ({error.msg})", line=line, fix="write one JSON object per line") from None
+        if not isinstance(record, dict):
+            raise InputError(path, "not a JSON object", line=line, fix='write objects such as {"id": "a1", "text": "..."}')
+        _check_columns(path, line, list(record))
+        yield line, record
+
+
+def _check_columns(path: Path, line: int, names: list[str]) -> None:
+    if not names:
+        raise InputError(path, "empty file (no header)", fix=f"the first line must name the columns {', '.join(INPUT_COLUMNS)}")
+    missing = [name for name in INPUT_COLUMNS if name not in names]
+    if missing:
+        raise InputError(path, f"missing column {', '.join(missing)} (found: {', '.join(names)})", line=line,
+                         fix="name the columns id, text and optionally lang")
+
+
+def _input_row(path: Path, line: int, record: dict, default_lang: str) -> InputRow:
+    row_id = segment_text(record["id"]).strip()
+    if not row_id:
+        raise InputError(path, "empty id", line=line, fix="give every row an id")
+    lang = segment_text(record.get("lang")).strip().lower() or default_lang
+    if lang not in LANGUAGES:
+        raise InputError(path, f"unknown language '{lang}'", line=line, fix=f"use one of: {', '.join(LANGUAGES)}")
+    return InputRow(row_id, record["text"], lang)
+
+
+def output_columns(codebook: Codebook) -> list[str]:
+    """``id``, ``codes``, ``primary_code``, then per code (codebook order) its score, status and evidence."""
+    per_code = [f"{code.id}_{field}" for code in codebook.codes for field in ("score", "status", "matched")]
+    return ["id", "codes", "primary_code", *per_code]
+
+
+def output_record(row_id: str, codings: list[Coding], codebook: Codebook) -> dict:
+    """One output row; a code's columns are empty unless it was assigned."""
+    record: dict = {"id": row_id, "codes": ";".join(c.code_id for c in codings), "primary_code": primary_code(codings)}
+    assigned = {coding.code_id: coding for coding in codings}
+    for code in codebook.codes:
+        coding = assigned.get(code.id)
+        record[f"{code.id}_score"] = coding.score if coding else None
+        record[f"{code.id}_status"] = coding.status if coding else ""
+        record[f"{code.id}_matched"] = coding.matched if coding else ""
+    return record
+
+
+def classify_file(source: str | Path, target: str | Path, codebook: Codebook, *, default_lang: str = "id",
+                  workers: int = 1) -> tuple[int, int]:
+    """Code every row of ``source`` into ``target`` (format by extension), streaming, written atomically.
+
+    Returns (rows, rows with at least one code). On bad input nothing is written.
+    """
+    source, target = Path(source), Path(target)
+    kind = file_type(target)
+    if source.exists() and target.exists() and source.resolve() == target.resolve():
+        raise InputError(target, "the output would overwrite the input", fix="give --out another file name")
+    rows = ((row.id, row.text, row.lang) for row in read_input(source, default_lang))
+    columns = output_columns(codebook)
+    counts = [0, 0]
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, columns, lineterminator="\n") if kind == "csv" else None
+        if writer:
+            writer.writeheader()
+        for row_id, codings in classify_stream(rows, codebook, workers=workers):
+            record = output_record(row_id, codings, codebook)
+            counts[0] += 1
+            counts[1] += bool(codings)
+            if writer:
+                writer.writerow(record)
+            else:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return counts[0], counts[1]
+
+
+# --- `seci code`: a site's segments -> codings.csv -------------------------------------------------
+
+def site_codebook(root: str | Path, site: str) -> Codebook:
+    """The codebook a site's ``study.yaml`` names (``codebook:``), else the default SECI codebook."""
+    return load_codebook(load_study(raw_site_dir(Path(root), site)).codebook)
+
+
+def read_segments(root: str | Path, site: str) -> pd.DataFrame:
+    path = processed_site_dir(Path(root), site) / SEGMENTS_FILE
+    fix = f"run `seci ingest --site {site}` first"
+    if not path.is_file():
+        raise InputError(path, "file not found", fix=fix)
+    segments = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [column for column in SEGMENT_COLUMNS if column not in segments.columns]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, fix=fix)
+    return segments
+
+
+def code_site(root: str | Path, site: str) -> pd.DataFrame:
+    """Code a site's ``segments.csv`` with its codebook and write ``codings.csv``; returns the codings."""
+    codings = code_segments(read_segments(root, site), site_codebook(root, site))
+    write_csv(processed_site_dir(Path(root), site) / CODINGS_FILE, codings)
+    return codings
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "classify", help="code the texts of a CSV or JSON Lines file with a codebook",
+        description="Code every row of INPUT (CSV or JSON Lines with columns id, text and optionally lang) "
+        "and write OUTPUT (format by extension): id, codes (codebook order, ';'-joined), primary_code, "
+        "and per code its score, status (practice/barrier) and evidence (term@start-end).",
+    )
+    parser.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file with columns id, text [, lang]")
+    parser.add_argument("--out", required=True, metavar="OUTPUT", help="the .csv or .jsonl file to write")
+    parser.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="id",
+                        help="language of the rows without a lang value (default: id)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N", help="processes to code with (default: 1)")
+    parser.set_defaults(handler=run_classify)
+
+    parser = subparsers.add_parser(
+        "code", help="code each site's segments.csv into codings.csv",
+        description="Code the informants' segments of each site with the codebook its study.yaml names "
+        "(default: the SECI codebook) and write data/processed/<site>/codings.csv.",
+    )
+    add_site_arguments(parser)
+    parser.set_defaults(handler=run_code)
+
+
+def run_classify(args: argparse.Namespace) -> int:
+    codebook = load_codebook(args.codebook)
+    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=max(1, args.workers))
+    print(f"{args.input}: {rows} rows, {coded} with at least one code -> {args.out}")
+    return 0
+
+
+def run_code(args: argparse.Namespace) -> int:
+    for site in selected_sites(args):
+        codings = code_site(args.root, site)
+        print(f"{site}: {len(codings)} codings of {codings['segment_id'].nunique()} segments "
+              f"-> {processed_site_dir(Path(args.root), site) / CODINGS_FILE}")
+    return 0

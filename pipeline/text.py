@@ -1,0 +1,442 @@
+"""Words, stems, and the rules by which a codebook term matches a text (Indonesian and English).
+
+This is the language half of the classifier; it knows nothing about SECI or codes. The rules,
+documented for researchers in ``docs/codebook.md``:
+
+- **Words.** A word is a run of letters and digits, joined across ``-`` and apostrophes ("buku-buku",
+  "e-book", "librarian's"). Texts are lower-cased, keeping their length, so every offset points into
+  the original text. A phrase matches only words separated by white space: punctuation breaks it
+  ("kegiatan, seminar" is not the phrase "kegiatan seminar").
+- **Globs.** ``train*`` matches the words that start with "train".
+- **English words** match by NLTK's Snowball stem: "trained", "training" match "train".
+- **Indonesian words written as a root** (Sastrawi leaves them unchanged: "diskusi", "tulis") match
+  the words Sastrawi reduces to them ("menulis", "mendiskusikan") and the words that contain them where
+  Sastrawi cut into the root ("berdiskusi" -> "diskus"). A root Sastrawi does not know ("telegram",
+  "opac") matches itself with -nya, -ku, -mu, -lah, -kah, -pun ("telegramnya").
+- **Indonesian words written with affixes** (Sastrawi over-stems them: "pengalaman" -> "alam",
+  "pengetahuan" -> "tahu") match the words built on them with the prefixes and endings Sastrawi
+  strips ("pengalamannya", "berpengalaman"), never "alam" or "tahu"; and such a word is matched by
+  them alone, so a root keyword "alam" does not fire on "pengalaman" either.
+- **Reduplication.** Full reduplication is undone first ("buku-buku", "buku2" -> "buku"); Sastrawi
+  handles the affixed kinds ("tukar-menukar" -> "tukar").
+
+Speed. Sastrawi costs from ~30 µs to over 1 ms a word. Stemmers are built once per process and
+cached per distinct word, and a word is stemmed only when it could reach a codebook stem: it must
+contain one of the forms the stem takes in affixed words, framed by affixes Sastrawi strips (checked
+with a few string operations). Set operations settle the words of a text met before, in C; only the
+words that start a term are then located in the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
+CACHE_LIMIT = 200_000  # distinct words a cache remembers before it is emptied (keeps memory flat)
+
+# NLTK's RegexpTokenizer(WORD_PATTERN) gives the same words (a test pins it), but through the
+# third-party `regex` module, about six times slower than `re` on this pattern.
+_WORD = re.compile(WORD_PATTERN)
+_WORD_START = r"(?<!\w)(?<!\w[-'’])"                          # where a word begins
+_NEXT_WORD = re.compile(r"\s+(" + WORD_PATTERN + ")")         # the next word, after white space only
+_SENTENCE_END = re.compile(r"[.!?…]")
+_REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
+_SASTRAWI_WORD = re.compile(r"[a-z0-9-]+")                     # what Sastrawi's stemmer accepts
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+def lowercase(text: str) -> str:
+    """The text lower-cased, with the same length (a character whose lower case is longer, such as
+    "İ", is kept), so offsets into it are offsets into ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a text, in order."""
+    return _WORD.findall(lowercase(text))
+
+
+def reduplication_base(word: str) -> str:
+    """A fully reduplicated word's base ("buku-buku", "buku2" -> "buku"); other words unchanged."""
+    match = _REDUPLICATED.fullmatch(word) if "-" in word or word.endswith("2") else None
+    return match.group(1) if match else word
+
+
+def same_sentence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds no sentence end (. ! ? …), i.e. its two sides share a sentence."""
+    return _SENTENCE_END.search(text, start, max(start, end)) is None
+
+
+def count_words(text: str, start: int, end: int) -> int:
+    """How many words ``text[start:end]`` holds."""
+    return len(_WORD.findall(text, start, end)) if end > start else 0
+
+
+# --- stems ----------------------------------------------------------------------------------------
+
+class Stemmer:
+    """One language's stemmer with a cache per distinct word (emptied at ``CACHE_LIMIT`` words)."""
+
+    def __init__(self, stem: Callable[[str], str]):
+        self._stem = stem
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            stem = self._cache[word] = self._stem(word)
+        return stem
+
+
+@functools.cache
+def stemmer(lang: str) -> Stemmer:
+    """The stemmer of ``lang`` ("id": Sastrawi, "en": Snowball), built once per process."""
+    if lang == "id":
+        return Stemmer(_sastrawi())
+    if lang == "en":
+        from nltk.stem.snowball import SnowballStemmer  # importing nltk takes ~1.5 s and 130 MB: only when needed
+
+        return Stemmer(SnowballStemmer("english").stem)
+    raise ValueError(f"unknown language {lang!r}; use id or en")
+
+
+@functools.cache
+def indonesian_roots() -> frozenset[str]:
+    """Sastrawi's dictionary of root words: its stem of a word is one of these, or the word itself."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return frozenset(word for word in StemmerFactory().get_words() if word)
+
+
+class _RootDictionary:
+    """Sastrawi's dictionary interface (``contains``) on the frozen set of roots, built without a loop."""
+
+    def __init__(self, roots: frozenset[str]):
+        self.contains = roots.__contains__
+
+
+def _sastrawi() -> Callable[[str], str]:
+    from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
+
+    # The plain stemmer, not the factory's CachedStemmer, whose cache never empties.
+    sastrawi = SastrawiStemmer(_RootDictionary(indonesian_roots()))
+
+    def stem(word: str) -> str:
+        return sastrawi.stem_word(word) if _SASTRAWI_WORD.fullmatch(word) else word
+
+    return stem
+
+
+# --- how one word of a term matches one word of a text ----------------------------------------------
+
+GLOB, STEM, ROOT, AFFIXED, LOANWORD = "glob", "stem", "root", "affixed", "loanword"  # kinds of term words
+# meN-/peN- replace a root's first t, p, k, s by their nasal (menulis, memukul, mengambil, menyapu).
+_NASAL = {"t": "n", "p": "m", "k": "ng", "s": "ny"}
+_INFIXES = ("el", "em", "er", "in")  # after a root's first consonant: kinerja (kerja)
+# What Sastrawi strips around a root: up to three prefixes (its plain and disambiguated ones; the
+# nasal of meN-/peN- belongs to the root form), and after the root a derivational suffix, a possessive
+# and a particle, in that order. A root form not framed by these cannot be what Sastrawi leaves of a
+# word. Checked against Sastrawi on 160,000 generated forms: only forms with two infixes, or a nasal
+# stacked on an infix ("menelos" -> "tos"), escape it, and no such word exists.
+_PREFIXES = re.compile(
+    r"(?:di|ke|se|kau|ku|be|ber|bel|te|ter|me|mem|men|meng|meny|menge|menye|mene|meme"
+    r"|pe|pem|pen|peng|peny|penge|penye|pene|peme|per|pel){0,3}"
+)
+_CLITICS = r"(?:-*(?:ku|mu|nya))?(?:-*(?:lah|kah|tah|pun))?"
+_ENDINGS = re.compile(r"(?:is|isme|isasi|i|kan|an)?" + _CLITICS)
+_CLITIC_ENDINGS = re.compile(_CLITICS)
+
+
+def root_forms(root: str) -> set[str]:
+    """The forms an Indonesian root takes inside its affixed words: itself, nasalised (tulis ->
+    nulis, as in menulis) or with an infix (kerja -> kinerja)."""
+    forms = {root}
+    if root[0] in _NASAL:
+        forms.add(_NASAL[root[0]] + root[1:])
+    if root[0] not in "aiueo":
+        forms.update(root[0] + infix + root[1:] for infix in _INFIXES)
+    return forms
+
+
+def in_affix_frame(word: str, form: str) -> bool:
+    """Whether ``form`` occurs in ``word`` with only prefixes Sastrawi strips before it and only
+    endings it strips after it (a hyphenated word always passes: Sastrawi stems its parts)."""
+    if "-" in word:
+        return True
+    at = word.find(form)
+    while at >= 0:
+        if _PREFIXES.fullmatch(word, 0, at) and _ENDINGS.fullmatch(word, at + len(form)):
+            return True
+        at = word.find(form, at + 1)
+    return False
+
+
+def trie_pattern(strings: Iterable[str]) -> str:
+    """A regular expression matching any of ``strings``, written as a trie ("ab", "ac" -> ``a(?:b|c)``)
+    so that the ``re`` engine settles a position with a few character tests, however many strings."""
+    trie: dict = {}
+    for string in strings:
+        node = trie
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 and "" not in node else f"(?:{'|'.join(alternatives)})"
+        return body + "?" if "" in node else body
+
+    return branch(trie)
+
+
+class _WordRules:
+    """How the words of one language's terms match the words of a text.
+
+    Each term word is filed under a piece that every word it matches holds in a known place: a glob's
+    prefix, a root Sastrawi does not know, an English stem minus two letters, at the start of the word;
+    an Indonesian root's forms and keywords written with affixes, framed by the prefixes and endings
+    Sastrawi strips. One regular expression built from these (tries of the pieces inside the affix
+    patterns) tells in C whether a piece of text can hold a match at all; only those that can are taken
+    apart in Python, and only their words that could reach a codebook stem are stemmed.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._stem = stemmer(lang)
+        self._values: dict[str, list[tuple[str, str, int]]] = {}  # piece -> (kind, term word, word id)
+        self._initial: set[str] = set()
+        self._framed: set[str] = set()
+        self._by_head: dict[str, list[str]] = {}  # first three letters -> pieces
+        self._short: list[str] = []               # pieces under three letters
+        self._filter: re.Pattern | None = None
+
+    def add(self, word: str, glob: bool, word_id: int) -> None:
+        if glob:
+            self._file(word, GLOB, word, word_id, initial=True)
+        elif self.lang == "en":
+            # Snowball rewrites at most a stem's last letter (happy -> happi, hoping -> hope), except
+            # dying/lying/tying -> die/lie/tie: a word not starting with the stem minus two letters
+            # cannot reach it.
+            stem = self._stem(word)
+            self._file(stem[:max(1, len(stem) - 2)], STEM, stem, word_id, initial=True)
+        elif self._stem(word) != word:
+            self._file(word, AFFIXED, word, word_id, initial=False)
+        elif word in indonesian_roots():
+            for form in root_forms(word):
+                self._file(form, ROOT, word, word_id, initial=False)
+        else:
+            # Not a Sastrawi root: Sastrawi returns it only for itself, so no word is stemmed for it.
+            self._file(word, LOANWORD, word, word_id, initial=True)
+
+    def _file(self, piece: str, kind: str, term_word: str, word_id: int, *, initial: bool) -> None:
+        if piece not in self._values and len(piece) >= 3:
+            self._by_head.setdefault(piece[:3], []).append(piece)
+        elif piece not in self._values:
+            self._short.append(piece)
+        self._values.setdefault(piece, []).append((kind, term_word, word_id))
+        (self._initial if initial else self._framed).add(piece)
+        self._filter = None
+
+    def candidates(self, pieces: Iterable[str]) -> list[str]:
+        """The pieces of text that may hold a word matching a term word; the others certainly do not."""
+        if self._filter is None:
+            alternatives = [trie_pattern(self._initial)] if self._initial else []
+            if self._framed:  # "2?": buku2
+                alternatives.append(rf"{_PREFIXES.pattern}(?:{trie_pattern(self._framed)}){_ENDINGS.pattern}2?(?!\w)")
+            self._filter = re.compile(rf"{_WORD_START}(?:{'|'.join(alternatives) or '(?!)'})")
+        joined = "\n".join(pieces) + "\n"  # one scan in C for the whole batch; few pieces are found
+        found = {joined.rfind("\n", 0, match.start()) + 1 for match in self._filter.finditer(joined)}
+        return [joined[start:joined.find("\n", start)] for start in sorted(found)]
+
+    def word_ids(self, word: str) -> set[int]:
+        """The ids of the term words that ``word`` (lower-cased, reduplication undone) matches."""
+        ids: set[int] = set()
+        protected: set[int] = set()
+        to_stem: list[tuple[str, int, bool]] = []  # (stem or root, word id, is an Indonesian root)
+        for piece, (kind, term_word, word_id) in self._found_in(word):
+            if kind == GLOB:
+                if word.startswith(piece):
+                    ids.add(word_id)
+            elif kind == LOANWORD:
+                if word.startswith(piece) and _CLITIC_ENDINGS.fullmatch(word, len(piece)):
+                    ids.add(word_id)
+            elif kind == STEM:
+                if word.startswith(piece):
+                    to_stem.append((term_word, word_id, False))
+            elif in_affix_frame(word, piece):
+                if kind == AFFIXED:
+                    protected.add(word_id)
+                else:
+                    to_stem.append((term_word, word_id, True))
+        if protected:  # a word built on a keyword written with affixes is matched by those alone
+            return ids | protected
+        if to_stem:
+            stem = self._stem(word)
+            ids.update(word_id for term_stem, word_id, is_root in to_stem
+                       if stem == term_stem or (is_root and term_stem in word and stem in term_stem))
+        return ids
+
+    def _found_in(self, word: str) -> list[tuple[str, tuple[str, str, int]]]:
+        """``(piece, value)`` for every filed piece that occurs in ``word``."""
+        pieces = [piece for piece in self._short if piece in word]
+        for at in range(len(word) - 2):
+            bucket = self._by_head.get(word[at:at + 3])
+            if bucket:
+                pieces += [piece for piece in bucket if word.startswith(piece, at)]
+        return [(piece, value) for piece in pieces for value in self._values[piece]]
+
+
+# --- terms in texts -------------------------------------------------------------------------------
+
+def term_words(term: str) -> list[tuple[str, bool]]:
+    """A term's words as (word, is_glob): "berbagi pengalaman" -> [("berbagi", False), ("pengalaman", False)]."""
+    parsed: list[tuple[str, bool]] = []
+    for written in term.split():
+        glob = written.endswith("*")
+        found = words(written.rstrip("*"))
+        parsed += [(word, False) for word in found[:-1]] + [(found[-1], glob)] if found else []
+    if not parsed:
+        raise ValueError(f"term {term!r} has no words")
+    return parsed
+
+
+class _TermNode:
+    """A node of the trie of terms by word id: the terms that end here, the words that may follow."""
+
+    __slots__ = ("terms", "next")
+
+    def __init__(self) -> None:
+        self.terms: list[int] = []
+        self.next: dict[int, _TermNode] = {}
+
+
+class TermMatcher:
+    """Finds where terms (words, phrases, ``prefix*`` globs) occur in texts of one language.
+
+    Occurrences are ``(start, end, term index)``, ``text[start:end]`` being the words matched.
+    ``qualifiers`` are terms that matter only next to the others (a codebook's barrier cues): they are
+    sought only in texts holding a word that may start one of the terms, and numbered after them. The
+    matcher remembers what it learnt about each word, so build it once and reuse it.
+
+    A text is cut at white space (``str.split``, several times faster than a regular expression);
+    a piece not met before is cut into words (:data:`WORD_PATTERN`), so the words are the tokenizer's
+    words; only the pieces holding a word that starts a term are then located in the text, and phrases
+    are followed word by word through a trie of the terms.
+    """
+
+    def __init__(self, terms: Iterable[str], lang: str, qualifiers: Iterable[str] = ()):
+        if lang not in ("id", "en"):
+            raise ValueError(f"unknown language {lang!r}; use id or en")
+        self.lang = lang
+        qualifiers = tuple(qualifiers)
+        self.terms = tuple(terms) + qualifiers
+        self._main_terms = len(self.terms) - len(qualifiers)
+        self._rules = _WordRules(lang)
+        word_ids: dict[tuple[str, bool], int] = {}
+        self._trie: dict[int, _TermNode] = {}  # first word id -> node
+        for index, term in enumerate(self.terms):
+            nodes = self._trie
+            for word, glob in term_words(term):
+                word = reduplication_base(word) if lang == "id" else word
+                if (word, glob) not in word_ids:
+                    word_ids[word, glob] = len(word_ids)
+                    self._rules.add(word, glob, word_ids[word, glob])
+                node = nodes.setdefault(word_ids[word, glob], _TermNode())
+                nodes = node.next
+            node.terms.append(index)
+        self._known: set[str] = set()                   # every white-space piece looked at (bounded)
+        self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
+        # piece -> (offset, length, trie nodes, their terms if none continues) for each word starting a term
+        self._starts: dict[str, tuple[tuple[int, int, list[_TermNode], list[int] | None], ...]] = {}
+        self._leading: set[str] = set()                 # pieces that may start a term (not a qualifier)
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence of every term in ``text``, in text order."""
+        return self.find_all([text])[0]
+
+    def find_all(self, texts: Sequence[str]) -> list[list[tuple[int, int, int]]]:
+        """The occurrences in each of ``texts``. New words are learnt for all texts together, so many
+        texts at once are faster than one by one."""
+        lowered = [low if len(low := text.lower()) == len(text) else lowercase(text) for text in texts]
+        pieces = [text.split() for text in lowered]
+        unknown = set().union(*pieces) - self._known
+        if unknown:
+            self._learn(unknown)
+        starts, leading = self._starts, self._leading
+        return [self._occurrences(text, hits) if (hits := starts.keys() & text_pieces) and not leading.isdisjoint(hits) else []
+                for text, text_pieces in zip(lowered, pieces)]
+
+    def _occurrences(self, lowered: str, hits: set[str]) -> list[tuple[int, int, int]]:
+        """Where the terms starting in the pieces ``hits`` occur in ``lowered``."""
+        found = []
+        size = len(lowered)
+        for piece in hits:
+            starts = self._starts[piece]
+            at = lowered.find(piece)
+            while at >= 0:
+                end = at + len(piece)
+                if (at == 0 or lowered[at - 1].isspace()) and (end == size or lowered[end].isspace()):
+                    for offset, length, nodes, terms in starts:
+                        if terms is None:  # a phrase may start here: follow the next words
+                            self._follow(lowered, at + offset, at + offset + length, nodes, found)
+                        else:
+                            found += [(at + offset, at + offset + length, term) for term in terms]
+                at = lowered.find(piece, end)
+        found.sort()
+        return found
+
+    def _follow(self, lowered: str, start: int, end: int, nodes: list[_TermNode], found: list) -> None:
+        """Record the terms of ``nodes`` as ending at ``end``, then follow the next words (separated by
+        white space only) down the trie for longer terms."""
+        while True:
+            deeper = []
+            for node in nodes:
+                for term in node.terms:
+                    found.append((start, end, term))
+                if node.next:
+                    deeper.append(node)
+            following = _NEXT_WORD.match(lowered, end) if deeper else None
+            ids = self._word_ids.get(following.group(1)) if following else None
+            nodes = [child for node in deeper for i in ids if (child := node.next.get(i))] if ids else None
+            if not nodes:
+                return
+            end = following.end()
+
+    def _learn(self, unknown: set[str]) -> None:
+        if len(self._known) + len(unknown) > CACHE_LIMIT:
+            self._known.clear()
+        self._known |= unknown
+        for piece in self._rules.candidates(unknown):
+            starts = []
+            for word in _WORD.finditer(piece):
+                nodes = [self._trie[i] for i in self._ids_of(word.group()) if i in self._trie]
+                if nodes:
+                    single_words = None if any(node.next for node in nodes) else [t for node in nodes for t in node.terms]
+                    starts.append((word.start(), word.end() - word.start(), nodes, single_words))
+                    if any(term < self._main_terms for term in _terms_below(nodes)):
+                        self._leading.add(piece)
+            if starts:
+                self._starts[piece] = tuple(starts)
+
+    def _ids_of(self, word: str) -> frozenset[int]:
+        ids = self._word_ids.get(word)
+        if ids is None:
+            base = reduplication_base(word) if self.lang == "id" else word
+            ids = self._word_ids[word] = frozenset(self._rules.word_ids(base))
+        return ids
+
+
+def _terms_below(nodes: Iterable[_TermNode]) -> Iterable[int]:
+    for node in nodes:
+        yield from node.terms
+        yield from _terms_below(node.next.values())

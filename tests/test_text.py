@@ -1,0 +1,180 @@
+"""Words, stems and term matching (pipeline.text): the language half of the classifier.
+
+The classifier's own rules (which keyword codes which passage) are pinned in test_classify.py; here:
+the tokenizer, stemming from a cache and only where a codebook stem is reachable, and the invariants
+the fast paths rest on (the prefilters never hide a word Sastrawi or Snowball would match).
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+
+from pipeline import text as text_module
+from pipeline.text import (
+    WORD_PATTERN, Stemmer, TermMatcher, count_words, in_affix_frame, indonesian_roots, lowercase,
+    reduplication_base, root_forms, same_sentence, stemmer, words,
+)
+
+ALPHABET = st.sampled_from(list("abcdeiklmnopstuy") + ["İ", "é", "-", "'", "’", ",", ".", "!", "?", " ", "  ", "\n", "\t", "(", ")", "2", "_"])
+
+
+# --- words ------------------------------------------------------------------------------------------
+
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_words_are_nltk_regexp_tokenizer_words(sample):
+    assert words(sample) == RegexpTokenizer(WORD_PATTERN).tokenize(lowercase(sample))
+
+
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_lower_casing_keeps_the_length_so_offsets_point_into_the_original(sample):
+    lowered = lowercase(sample)
+    assert len(lowered) == len(sample)
+    assert all(a == b or a == b.lower() for a, b in zip(lowered, sample))
+
+
+def test_hyphens_and_apostrophes_join_a_word_other_punctuation_splits():
+    assert words("Buku-buku e-book (OPAC), pustakawan's kritik,saran.") == [
+        "buku-buku", "e-book", "opac", "pustakawan's", "kritik", "saran"]
+
+
+def test_full_reduplication_is_undone():
+    assert [reduplication_base(word) for word in ("buku-buku", "buku2", "anak-anak", "e-book", "tukar-menukar", "mp3")] == [
+        "buku", "buku", "anak", "e-book", "tukar-menukar", "mp3"]
+
+
+def test_sentence_ends_and_word_counts_between_two_places():
+    sample = "diskusi ini belum jalan. Belum ada kendala"
+    assert same_sentence(sample, 7, 18) and not same_sentence(sample, 7, 35)
+    assert count_words(sample, 7, 18) == 2  # between "diskusi" and "jalan": ini, belum
+    assert count_words(sample, 10, 10) == 0
+
+
+# --- stems --------------------------------------------------------------------------------------------
+
+def test_each_stemmer_is_built_once_per_process():
+    assert stemmer("id") is stemmer("id") and stemmer("en") is stemmer("en")
+
+
+def test_stems_are_cached_per_distinct_word():
+    calls = []
+    cached = Stemmer(lambda word: calls.append(word) or word[:4])
+    assert [cached(word) for word in ("diskusi", "diskusi", "menulis", "diskusi")] == ["disk", "disk", "menu", "disk"]
+    assert calls == ["diskusi", "menulis"]
+
+
+def test_the_stem_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(text_module, "CACHE_LIMIT", 3)
+    cached = Stemmer(str.upper)
+    for word in "abcdefg":
+        cached(word)
+    assert len(cached._cache) <= 3
+
+
+def test_sastrawi_and_snowball_stem_as_documented():
+    assert [stemmer("id")(w) for w in ("mendiskusikan", "berdiskusi", "pengalaman", "pengetahuan", "kinerja")] == [
+        "diskusi", "diskus", "alam", "tahu", "kerja"]
+    assert [stemmer("en")(w) for w in ("trained", "training", "sharing")] == ["train", "train", "share"]
+
+
+def test_words_that_cannot_reach_a_codebook_stem_are_not_stemmed():
+    matcher = TermMatcher(["diskusi", "tulis", "pengalaman"], "id")
+    stemmed = []
+    original = matcher._rules._stem
+    matcher._rules._stem = lambda word: stemmed.append(word) or original(word)
+    found = matcher.find("Kami berdiskusi dan menulis laporan tentang pengalamannya dengan pustakawan yang ramah")
+    assert {matcher.terms[term] for _, _, term in found} == {"diskusi", "tulis", "pengalaman"}
+    assert set(stemmed) <= {"berdiskusi", "menulis"}
+
+
+def test_a_word_is_stemmed_once_however_often_it_occurs():
+    matcher = TermMatcher(["tulis"], "id")
+    stemmed = []
+    original = matcher._rules._stem
+    matcher._rules._stem = lambda word: stemmed.append(word) or original(word)
+    for _ in range(3):
+        matcher.find_all(["Dia menulis. Dia menulis lagi", "menulis"])
+    assert stemmed == ["menulis"]
+
+
+# --- the invariants behind the prefilters -----------------------------------------------------------
+
+PREFIXES = ["", "me", "di", "ber", "ter", "pe", "ke", "se", "memper", "diper", "ke"]
+SUFFIXES = ["", "kan", "an", "i", "nya", "kannya", "lah", "annya"]
+
+
+def nasal(prefix: str, root: str) -> str:
+    """meN-/peN- + root with assimilation, as Indonesian writes it."""
+    head, first = prefix, root[0]
+    if first in "aiueogh":
+        return head + "ng" + root
+    replaced = {"k": "ng", "t": "n", "s": "ny", "p": "m"}
+    if first in replaced:
+        return head + replaced[first] + root[1:]
+    return head + ("m" if first in "bfv" else "n" if first in "cdjz" else "") + root
+
+
+def test_every_affixed_word_sastrawi_reduces_to_a_root_holds_a_root_form_in_an_affix_frame():
+    rng = random.Random(7)
+    roots = rng.sample(sorted(root for root in indonesian_roots() if root.isalpha() and len(root) > 3), 40)
+    checked = 0
+    for root in roots:
+        forms = {prefix + root + suffix for prefix in PREFIXES for suffix in SUFFIXES}
+        forms |= {nasal(head, root) + suffix for head in ("me", "pe") for suffix in SUFFIXES}
+        forms |= {root[0] + infix + root[1:] for infix in ("el", "em", "er", "in")}
+        for word in forms:
+            if stemmer("id")(word) == root:
+                checked += 1
+                assert any(in_affix_frame(word, form) for form in root_forms(root)), word
+    assert checked > 300
+
+
+def test_real_affixed_words_hold_a_root_form_in_an_affix_frame():
+    for word, root in [("menulis", "tulis"), ("memukul", "pukul"), ("mengambil", "ambil"), ("menyapu", "sapu"),
+                       ("kinerja", "kerja"), ("pelajaran", "ajar"), ("mempelajari", "ajar"),
+                       ("pengetahuan", "tahu"), ("berdiskusi", "diskus"), ("diperbaiki", "baik")]:
+        assert stemmer("id")(word) == root
+        assert any(in_affix_frame(word, form) for form in root_forms(root)), word
+
+
+def test_every_english_word_starts_with_its_snowball_stem_minus_two_letters():
+    snowball = SnowballStemmer("english")
+    sample = ("dying lying tying skies happily hopping hoping generalization librarians apprenticeship "
+              "observed writing manuals compiled repositories trained knowledge sharing informally").split()
+    for word in sample + sorted(snowball.stemmer._EnglishStemmer__special_words):
+        stem = snowball.stem(word)
+        assert word.startswith(stem[:max(1, len(stem) - 2)]), word
+
+
+# --- offsets: the fast matcher against a slow reference --------------------------------------------
+
+TERMS = ["opac", "website", "opac website", "grup telegram"]  # roots Sastrawi does not know match only themselves
+FILLER = ["yang", "dan", "OPAC", "Website", "opacx", "xopac", "e-opac", "grup", "Telegram", "telegrams", "ke"]
+GLUE = [" ", "  ", ", ", ". ", "\n", " (", ") ", "-", "’"]
+
+
+def reference_occurrences(sample: str) -> list[tuple[int, int, int]]:
+    """Terms as consecutive whole words (NLTK spans, reduplication undone) with only white space between them."""
+    spans = list(RegexpTokenizer(WORD_PATTERN).span_tokenize(sample))
+    tokens = [reduplication_base(sample[start:end].lower()) for start, end in spans]
+    found = []
+    for index, term in enumerate(TERMS):
+        parts = term.split()
+        for at in range(len(tokens) - len(parts) + 1):
+            if tokens[at:at + len(parts)] == parts and all(
+                    not sample[spans[at + k][1]:spans[at + k + 1][0]].strip() for k in range(len(parts) - 1)):
+                found.append((spans[at][0], spans[at + len(parts) - 1][1], index))
+    return sorted(found)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(FILLER + TERMS), st.sampled_from(GLUE)), max_size=12))
+def test_occurrences_are_whole_words_at_the_right_offsets(parts):
+    sample = "".join(word + glue for word, glue in parts)
+    matcher = TermMatcher(TERMS, "id")
+    assert matcher.find(sample) == reference_occurrences(sample)
+    assert matcher.find_all([sample, sample]) == [reference_occurrences(sample)] * 2
