@@ -26,10 +26,9 @@ from pipeline.contracts import (
 )
 from pipeline.errors import InputError
 from pipeline.ingest import load_informants
+from pipeline.text import WORD_PATTERN
 
-# A word as the classifier reads it (pipeline.text.WORD_PATTERN; a test keeps the two equal). Not imported
-# from there: that module loads NLTK, seconds a notebook kernel need not spend to count words.
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+WORD = re.compile(WORD_PATTERN)  # a word as the classifier reads it
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 EVIDENCE_ITEM = re.compile(r"^(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$")
