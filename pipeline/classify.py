@@ -25,7 +25,7 @@ import json
 import math
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -47,7 +47,7 @@ from pipeline.text import TermMatcher, count_words, same_sentence
 PRACTICE, BARRIER = STATUSES
 INPUT_COLUMNS = ("id", "text")  # required in a `seci classify` input; "lang" is optional
 FILE_TYPES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-CHUNK_SIZE = 500  # segments a worker process codes per task
+CHUNK_SIZE = 500  # texts a worker process codes per task
 
 
 class Hit(NamedTuple):
@@ -104,21 +104,14 @@ class Matcher:
     def find(self, text: str, lang: str) -> tuple[list[Hit], list[tuple[int, int]]]:
         """Every keyword occurrence in ``text`` (in text order) and the ``(start, end)`` of every
         barrier cue (sought only in a text holding a word that may start a keyword)."""
-        return self.find_all([text], lang)[0]
-
-    def find_all(self, texts: Sequence[str], lang: str) -> list[tuple[list[Hit], list[tuple[int, int]]]]:
-        """:meth:`find` for many texts of one language (faster than one by one)."""
         terms, keywords = self._language(lang)
-        found = []
-        for occurrences in terms.find_all(texts):
-            hits, cues = [], []
-            for start, end, term in occurrences:
-                if term < len(keywords):
-                    hits.append(Hit(start, end, *keywords[term]))
-                else:
-                    cues.append((start, end))
-            found.append((hits, cues))
-        return found
+        hits, cues = [], []
+        for start, end, term in terms.find(text):
+            if term < len(keywords):
+                hits.append(Hit(start, end, *keywords[term]))
+            else:
+                cues.append((start, end))
+        return hits, cues
 
 
 def compile_codebook(codebook: Codebook) -> Matcher:
@@ -140,23 +133,10 @@ def classify_text(text: object, lang: str, matcher: Matcher) -> list[Coding]:
     ``matcher`` is a :class:`Matcher` or anything with its ``codebook`` and ``find``.
     """
     text = segment_text(text)
-    return _codings(text, *matcher.find(text, lang), matcher.codebook)
-
-
-def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Matcher) -> list[list[Coding]]:
-    """:func:`classify_text` for many texts at once (``langs``: each one's language); faster."""
-    texts = [text if type(text) is str else segment_text(text) for text in texts]
-    codings: list[list[Coding]] = [[] for _ in texts]
-    for lang in sorted(set(langs)):
-        indices = [i for i, text_lang in enumerate(langs) if text_lang == lang]
-        found = matcher.find_all([texts[i] for i in indices], lang)
-        for i, (hits, cues) in zip(indices, found):
-            if hits:
-                codings[i] = _codings(texts[i], hits, cues, matcher.codebook)
-    return codings
-
-
-def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: Codebook) -> list[Coding]:
+    hits, cues = matcher.find(text, lang)
+    if not hits:
+        return []
+    codebook = matcher.codebook
     by_code: dict[str, list[Hit]] = {}
     for hit in hits:
         by_code.setdefault(hit.code_id, []).append(hit)
@@ -208,32 +188,30 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     matcher = compile_codebook(codebook)
     coder = f"keyword-v{codebook.version}"
     answers = segments[segments["speaker"] == "informant"]
-    codings = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
     rows = [
         (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
-        for segment_id, segment_codings in zip(answers["segment_id"], codings)
-        for coding in segment_codings
+        for segment_id, text, lang in zip(answers["segment_id"], answers["text"], answers["lang"])
+        for coding in classify_text(text, lang, matcher)
     ]
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
 
 def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook, *,
                     workers: int = 1) -> Iterator[tuple[str, list[Coding]]]:
-    """``(id, codings)`` for each ``(id, text, lang)``, in order, holding only a few chunks in memory.
+    """``(id, codings)`` for each ``(id, text, lang)``, in order, reading ``items`` as it goes.
 
-    Texts are coded in chunks of :data:`CHUNK_SIZE`; with ``workers`` > 1, in that many processes
-    (each compiles the codebook once), at most two chunks per worker in flight. Workers send their
+    With ``workers`` > 1, chunks of :data:`CHUNK_SIZE` texts are coded in that many processes (each
+    compiles the codebook once), at most two chunks per worker in flight. Workers send their
     codings back as plain numbers (code and keyword positions in the codebook), cheap to pass between
     processes; this process turns them back into :class:`Coding` objects.
     """
-    items = iter(items)
-    chunks = iter(lambda: list(islice(items, CHUNK_SIZE)), [])
     if workers <= 1:
         matcher = compile_codebook(codebook)
-        for chunk in chunks:
-            ids, texts, langs = zip(*chunk)
-            yield from zip(ids, classify_texts(texts, langs, matcher))
+        for item_id, text, lang in items:
+            yield item_id, classify_text(text, lang, matcher)
         return
+    items = iter(items)
+    chunks = iter(lambda: list(islice(items, CHUNK_SIZE)), [])
     with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(codebook,)) as pool:
         pending: deque = deque()
         for chunk in chunks:
@@ -263,7 +241,7 @@ def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
     return [[(at[coding.code_id], coding.score, coding.status,
               tuple((hit.start, hit.end, at[hit.code_id, hit.keyword]) for hit in coding.evidence))
              for coding in codings]
-            for codings in classify_texts(texts, langs, _worker_matcher)]
+            for codings in (classify_text(text, lang, _worker_matcher) for text, lang in zip(texts, langs))]
 
 
 def _received(codebook: Codebook, ids: tuple, result) -> Iterator[tuple[str, list[Coding]]]:
@@ -471,6 +449,6 @@ def run_classify(args: argparse.Namespace) -> int:
 def run_code(args: argparse.Namespace) -> int:
     for site in selected_sites(args):
         codings = code_site(args.root, site)
-        print(f"{site}: {len(codings)} codings of {codings['segment_id'].nunique()} segments "
+        print(f"{site}: {len(codings)} codings in {codings['segment_id'].nunique()} segments "
               f"-> {processed_site_dir(Path(args.root), site) / CODINGS_FILE}")
     return 0

@@ -18,7 +18,7 @@ from functools import cache
 
 import pandas as pd
 
-from pipeline.classify import classify_texts, compile_codebook, read_segments, site_codebook
+from pipeline.classify import classify_text, compile_codebook, read_segments, site_codebook
 from pipeline.cli import add_site_arguments, selected_sites
 from pipeline.codebook import Codebook, load_codebook, term_problem
 from pipeline.contracts import LANGUAGES
@@ -48,8 +48,8 @@ def keyword_in_context(segments: pd.DataFrame, term: str, lang: str | None = Non
     rows = []
     for segment_lang, group in answers.groupby("lang", sort=True):
         matcher = TermMatcher([term.lower()], segment_lang)
-        for segment_id, text, found in zip(group["segment_id"], group["text"], matcher.find_all(list(group["text"]))):
-            for start, end, _ in found:
+        for segment_id, text in zip(group["segment_id"], group["text"]):
+            for start, end, _ in matcher.find(text):
                 left = text[max(0, start - width):start].replace("\n", " ")
                 right = text[end:end + width].replace("\n", " ")
                 rows.append((segment_id, left.rjust(width), text[start:end], right.ljust(width)))
@@ -59,8 +59,8 @@ def keyword_in_context(segments: pd.DataFrame, term: str, lang: str | None = Non
 def uncoded_answers(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """The informants' segments the codebook gives no code."""
     answers = informant_answers(segments)
-    codings = classify_texts(list(answers["text"]), list(answers["lang"]), compile_codebook(codebook))
-    return answers[[not coded for coded in codings]]
+    matcher = compile_codebook(codebook)
+    return answers[[not classify_text(text, lang, matcher) for text, lang in zip(answers["text"], answers["lang"])]]
 
 
 def top_terms(answers: pd.DataFrame, n: int = 20) -> pd.DataFrame:
@@ -98,8 +98,8 @@ def keyword_hits(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     matcher = compile_codebook(codebook)
     hits, spread = Counter(), Counter()
     for lang, group in answers.groupby("lang", sort=True):
-        for found, _ in matcher.find_all(list(group["text"]), lang):
-            keys = [(hit.code_id, hit.keyword) for hit in found]
+        for text in group["text"]:
+            keys = [(hit.code_id, hit.keyword) for hit in matcher.find(text, lang)[0]]
             hits.update(keys)
             spread.update(set(keys))
     languages = set(answers["lang"])

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 CACHE_LIMIT = 200_000  # distinct words a cache remembers before it is emptied (keeps memory flat)
@@ -146,9 +146,9 @@ _INFIXES = ("el", "em", "er", "in")  # after a root's first consonant: kinerja (
 # and a particle, in that order. A root form not framed by these cannot be what Sastrawi leaves of a
 # word. Checked against Sastrawi on 160,000 generated forms: only forms with two infixes, or a nasal
 # stacked on an infix ("menelos" -> "tos"), escape it, and no such word exists.
-_PREFIXES = re.compile(
-    r"(?:di|ke|se|kau|ku|be|ber|bel|te|ter|me|mem|men|meng|meny|menge|menye|mene|meme"
-    r"|pe|pem|pen|peng|peny|penge|penye|pene|peme|per|pel){0,3}"
+_PREFIX_LIST = (
+    "di", "ke", "se", "kau", "ku", "be", "ber", "bel", "te", "ter", "me", "mem", "men", "meng", "meny", "menge",
+    "menye", "mene", "meme", "pe", "pem", "pen", "peng", "peny", "penge", "penye", "pene", "peme", "per", "pel",
 )
 _CLITICS = r"(?:-*(?:ku|mu|nya))?(?:-*(?:lah|kah|tah|pun))?"
 _ENDINGS = re.compile(r"(?:is|isme|isasi|i|kan|an)?" + _CLITICS)
@@ -199,13 +199,16 @@ def trie_pattern(strings: Iterable[str]) -> str:
     return branch(trie)
 
 
+_PREFIXES = re.compile(f"(?:{trie_pattern(_PREFIX_LIST)}){{0,3}}")  # as a trie: a few tests per position
+
+
 class _WordRules:
     """How the words of one language's terms match the words of a text.
 
     Each term word is filed under a piece that every word it matches holds in a known place: a glob's
-    prefix, a root Sastrawi does not know, an English stem minus two letters, at the start of the word;
-    an Indonesian root's forms and keywords written with affixes, framed by the prefixes and endings
-    Sastrawi strips. One regular expression built from these (tries of the pieces inside the affix
+    prefix and an English stem minus two letters at the start of the word; a root Sastrawi does not
+    know as the whole word (but for clitics); an Indonesian root's forms and keywords written with
+    affixes, framed by the prefixes and endings Sastrawi strips. One regular expression built from these (tries of the pieces inside the affix
     patterns) tells in C whether a piece of text can hold a match at all; only those that can are taken
     apart in Python, and only their words that could reach a codebook stem are stemmed.
     """
@@ -214,45 +217,50 @@ class _WordRules:
         self.lang = lang
         self._stem = stemmer(lang)
         self._values: dict[str, list[tuple[str, str, int]]] = {}  # piece -> (kind, term word, word id)
-        self._initial: set[str] = set()
-        self._framed: set[str] = set()
+        self._places: dict[str, set[str]] = {"start": set(), "whole": set(), "framed": set()}
         self._by_head: dict[str, list[str]] = {}  # first three letters -> pieces
         self._short: list[str] = []               # pieces under three letters
         self._filter: re.Pattern | None = None
 
     def add(self, word: str, glob: bool, word_id: int) -> None:
         if glob:
-            self._file(word, GLOB, word, word_id, initial=True)
+            self._file(word, GLOB, word, word_id, place="start")
         elif self.lang == "en":
             # Snowball rewrites at most a stem's last letter (happy -> happi, hoping -> hope), except
             # dying/lying/tying -> die/lie/tie: a word not starting with the stem minus two letters
             # cannot reach it.
             stem = self._stem(word)
-            self._file(stem[:max(1, len(stem) - 2)], STEM, stem, word_id, initial=True)
+            self._file(stem[:max(1, len(stem) - 2)], STEM, stem, word_id, place="start")
         elif self._stem(word) != word:
-            self._file(word, AFFIXED, word, word_id, initial=False)
+            self._file(word, AFFIXED, word, word_id, place="framed")
         elif word in indonesian_roots():
             for form in root_forms(word):
-                self._file(form, ROOT, word, word_id, initial=False)
+                self._file(form, ROOT, word, word_id, place="framed")
         else:
             # Not a Sastrawi root: Sastrawi returns it only for itself, so no word is stemmed for it.
-            self._file(word, LOANWORD, word, word_id, initial=True)
+            self._file(word, LOANWORD, word, word_id, place="whole")
 
-    def _file(self, piece: str, kind: str, term_word: str, word_id: int, *, initial: bool) -> None:
+    def _file(self, piece: str, kind: str, term_word: str, word_id: int, *, place: str) -> None:
+        """File ``piece`` as found at the ``start`` of a word, as the ``whole`` word (clitics apart),
+        or ``framed`` by Sastrawi's prefixes and endings."""
         if piece not in self._values and len(piece) >= 3:
             self._by_head.setdefault(piece[:3], []).append(piece)
         elif piece not in self._values:
             self._short.append(piece)
         self._values.setdefault(piece, []).append((kind, term_word, word_id))
-        (self._initial if initial else self._framed).add(piece)
+        self._places[place].add(piece)
         self._filter = None
 
     def candidates(self, pieces: Iterable[str]) -> list[str]:
         """The pieces of text that may hold a word matching a term word; the others certainly do not."""
         if self._filter is None:
-            alternatives = [trie_pattern(self._initial)] if self._initial else []
-            if self._framed:  # "2?": buku2
-                alternatives.append(rf"{_PREFIXES.pattern}(?:{trie_pattern(self._framed)}){_ENDINGS.pattern}2?(?!\w)")
+            start, whole, framed = (f"(?:{trie_pattern(self._places[place])})" if self._places[place] else ""
+                                    for place in ("start", "whole", "framed"))
+            alternatives = [start] if start else []
+            if whole:  # "2?": buku2
+                alternatives.append(rf"{whole}{_CLITICS}2?(?!\w)")
+            if framed:
+                alternatives.append(rf"{_PREFIXES.pattern}{framed}{_ENDINGS.pattern}2?(?!\w)")
             self._filter = re.compile(rf"{_WORD_START}(?:{'|'.join(alternatives) or '(?!)'})")
         joined = "\n".join(pieces) + "\n"  # one scan in C for the whole batch; few pieces are found
         found = {joined.rfind("\n", 0, match.start()) + 1 for match in self._filter.finditer(joined)}
@@ -310,14 +318,24 @@ def term_words(term: str) -> list[tuple[str, bool]]:
     return parsed
 
 
-class _TermNode:
-    """A node of the trie of terms by word id: the terms that end here, the words that may follow."""
+@functools.cache
+def _common_words(lang: str) -> frozenset[str]:
+    """Words too common to anchor a phrase on (Sastrawi's Indonesian stop words; none for English,
+    where a phrase's longest word is a good anchor already)."""
+    if lang == "id":
+        from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
-    __slots__ = ("terms", "next")
+        return frozenset(StopWordRemoverFactory().get_stop_words())
+    return frozenset()
 
-    def __init__(self) -> None:
-        self.terms: list[int] = []
-        self.next: dict[int, _TermNode] = {}
+
+def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
+    """Which word of a phrase to look for first: its longest word that is not a common one ("di
+    tempat kerja" -> "tempat"), else its last ("ke dalam kata" -> "kata"), so that frequent words
+    like "di", "dalam", "yang" or "the" are not chased."""
+    common = _common_words(lang)
+    choices = [n for n, (word, _) in enumerate(term_words) if word not in common]
+    return max(choices, key=lambda n: (len(term_words[n][0]), -n)) if choices else len(term_words) - 1
 
 
 class TermMatcher:
@@ -325,13 +343,13 @@ class TermMatcher:
 
     Occurrences are ``(start, end, term index)``, ``text[start:end]`` being the words matched.
     ``qualifiers`` are terms that matter only next to the others (a codebook's barrier cues): they are
-    sought only in texts holding a word that may start one of the terms, and numbered after them. The
+    sought only in texts holding a word that may anchor one of the terms, and numbered after them. The
     matcher remembers what it learnt about each word, so build it once and reuse it.
 
     A text is cut at white space (``str.split``, several times faster than a regular expression);
     a piece not met before is cut into words (:data:`WORD_PATTERN`), so the words are the tokenizer's
-    words; only the pieces holding a word that starts a term are then located in the text, and phrases
-    are followed word by word through a trie of the terms.
+    words. Only the pieces holding a term's anchor word (:func:`anchor_of`) are located in the text,
+    and a phrase's other words are then checked around it.
     """
 
     def __init__(self, terms: Iterable[str], lang: str, qualifiers: Iterable[str] = ()):
@@ -343,41 +361,39 @@ class TermMatcher:
         self._main_terms = len(self.terms) - len(qualifiers)
         self._rules = _WordRules(lang)
         word_ids: dict[tuple[str, bool], int] = {}
-        self._trie: dict[int, _TermNode] = {}  # first word id -> node
+        # anchor word id -> (term, ids of the words before the anchor, ids of the words after it)
+        self._anchored: dict[int, list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {}
         for index, term in enumerate(self.terms):
-            nodes = self._trie
-            for word, glob in term_words(term):
-                word = reduplication_base(word) if lang == "id" else word
+            parsed = [(reduplication_base(word) if lang == "id" else word, glob) for word, glob in term_words(term)]
+            for word, glob in parsed:
                 if (word, glob) not in word_ids:
                     word_ids[word, glob] = len(word_ids)
                     self._rules.add(word, glob, word_ids[word, glob])
-                node = nodes.setdefault(word_ids[word, glob], _TermNode())
-                nodes = node.next
-            node.terms.append(index)
+            ids = [word_ids[item] for item in parsed]
+            anchor = anchor_of(parsed, lang)
+            self._anchored.setdefault(ids[anchor], []).append((index, tuple(ids[:anchor]), tuple(ids[anchor + 1:])))
         self._known: set[str] = set()                   # every white-space piece looked at (bounded)
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
-        # piece -> (offset, length, trie nodes, their terms if none continues) for each word starting a term
-        self._starts: dict[str, tuple[tuple[int, int, list[_TermNode], list[int] | None], ...]] = {}
-        self._leading: set[str] = set()                 # pieces that may start a term (not a qualifier)
+        # piece -> (offset, length, terms anchored on the word, or None where a phrase needs checking)
+        self._starts: dict[str, tuple[tuple[int, int, list, list[int] | None], ...]] = {}
+        self._leading: set[str] = set()                 # pieces that may anchor a term (not a qualifier)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
-        return self.find_all([text])[0]
-
-    def find_all(self, texts: Sequence[str]) -> list[list[tuple[int, int, int]]]:
-        """The occurrences in each of ``texts``. New words are learnt for all texts together, so many
-        texts at once are faster than one by one."""
-        lowered = [low if len(low := text.lower()) == len(text) else lowercase(text) for text in texts]
-        pieces = [text.split() for text in lowered]
-        unknown = set().union(*pieces) - self._known
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = lowercase(text)
+        present = set(lowered.split())
+        unknown = present - self._known
         if unknown:
             self._learn(unknown)
-        starts, leading = self._starts, self._leading
-        return [self._occurrences(text, hits) if (hits := starts.keys() & text_pieces) and not leading.isdisjoint(hits) else []
-                for text, text_pieces in zip(lowered, pieces)]
+        hits = self._starts.keys() & present
+        if hits and not self._leading.isdisjoint(hits):
+            return self._occurrences(lowered, hits)
+        return []
 
     def _occurrences(self, lowered: str, hits: set[str]) -> list[tuple[int, int, int]]:
-        """Where the terms starting in the pieces ``hits`` occur in ``lowered``."""
+        """Where the terms anchored in the pieces ``hits`` occur in ``lowered``."""
         found = []
         size = len(lowered)
         for piece in hits:
@@ -386,31 +402,35 @@ class TermMatcher:
             while at >= 0:
                 end = at + len(piece)
                 if (at == 0 or lowered[at - 1].isspace()) and (end == size or lowered[end].isspace()):
-                    for offset, length, nodes, terms in starts:
-                        if terms is None:  # a phrase may start here: follow the next words
-                            self._follow(lowered, at + offset, at + offset + length, nodes, found)
+                    for offset, length, entries, single_words in starts:
+                        if single_words is not None:
+                            found += [(at + offset, at + offset + length, term) for term in single_words]
                         else:
-                            found += [(at + offset, at + offset + length, term) for term in terms]
+                            found += self._phrases(lowered, at + offset, at + offset + length, entries)
                 at = lowered.find(piece, end)
         found.sort()
         return found
 
-    def _follow(self, lowered: str, start: int, end: int, nodes: list[_TermNode], found: list) -> None:
-        """Record the terms of ``nodes`` as ending at ``end``, then follow the next words (separated by
-        white space only) down the trie for longer terms."""
-        while True:
-            deeper = []
-            for node in nodes:
-                for term in node.terms:
-                    found.append((start, end, term))
-                if node.next:
-                    deeper.append(node)
-            following = _NEXT_WORD.match(lowered, end) if deeper else None
-            ids = self._word_ids.get(following.group(1)) if following else None
-            nodes = [child for node in deeper for i in ids if (child := node.next.get(i))] if ids else None
-            if not nodes:
-                return
-            end = following.end()
+    def _phrases(self, lowered: str, start: int, end: int, entries: list) -> list[tuple[int, int, int]]:
+        """The terms anchored on the word at ``[start, end)`` whose other words stand around it,
+        separated by white space only."""
+        found = []
+        for term, before, after in entries:
+            term_start, term_end = start, end
+            for word_id in reversed(before):
+                previous = _previous_word(lowered, term_start)
+                if previous is None or word_id not in self._word_ids.get(previous.group(), ()):
+                    break
+                term_start = previous.start()
+            else:
+                for word_id in after:
+                    following = _NEXT_WORD.match(lowered, term_end)
+                    if following is None or word_id not in self._word_ids.get(following.group(1), ()):
+                        break
+                    term_end = following.end()
+                else:
+                    found.append((term_start, term_end, term))
+        return found
 
     def _learn(self, unknown: set[str]) -> None:
         if len(self._known) + len(unknown) > CACHE_LIMIT:
@@ -419,11 +439,11 @@ class TermMatcher:
         for piece in self._rules.candidates(unknown):
             starts = []
             for word in _WORD.finditer(piece):
-                nodes = [self._trie[i] for i in self._ids_of(word.group()) if i in self._trie]
-                if nodes:
-                    single_words = None if any(node.next for node in nodes) else [t for node in nodes for t in node.terms]
-                    starts.append((word.start(), word.end() - word.start(), nodes, single_words))
-                    if any(term < self._main_terms for term in _terms_below(nodes)):
+                entries = [entry for i in self._ids_of(word.group()) for entry in self._anchored.get(i, ())]
+                if entries:
+                    single_words = None if any(before or after for _, before, after in entries) else [t for t, _, _ in entries]
+                    starts.append((word.start(), word.end() - word.start(), entries, single_words))
+                    if any(term < self._main_terms for term, _, _ in entries):
                         self._leading.add(piece)
             if starts:
                 self._starts[piece] = tuple(starts)
@@ -436,7 +456,17 @@ class TermMatcher:
         return ids
 
 
-def _terms_below(nodes: Iterable[_TermNode]) -> Iterable[int]:
-    for node in nodes:
-        yield from node.terms
-        yield from _terms_below(node.next.values())
+_WORD_ENDING_HERE = re.compile(f"(?:{WORD_PATTERN})\\Z")
+
+
+def _previous_word(lowered: str, start: int) -> re.Match | None:
+    """The word before ``start`` when only white space lies between, else None."""
+    gap = start
+    while gap > 0 and lowered[gap - 1].isspace():
+        gap -= 1
+    if gap == start or gap == 0:
+        return None
+    piece = gap
+    while piece > 0 and not lowered[piece - 1].isspace():
+        piece -= 1
+    return _WORD_ENDING_HERE.search(lowered, piece, gap)

@@ -17,7 +17,7 @@ import yaml
 from sklearn.metrics import cohen_kappa_score
 
 from pipeline.classify import (
-    PRACTICE, BARRIER, classify_file, classify_stream, classify_text, classify_texts, code_segments, compile_codebook,
+    PRACTICE, BARRIER, classify_file, classify_stream, classify_text, code_segments, compile_codebook,
     output_columns, primary_code,
 )
 from pipeline.cli import main
@@ -199,14 +199,14 @@ def test_english_barrier_cues():
     assert [c.status for c in classify_text("The website works. Not yet for all.", "en", matcher)] == [PRACTICE]
 
 
-def test_many_texts_at_once_code_exactly_as_one_by_one():
+def test_a_stream_codes_exactly_as_one_text_at_a_time():
     codebook = load_codebook()
     matcher = compile_codebook(codebook)
     texts = [item["text_id"] for item in yaml.safe_load((PROJECT / ARTICLE_FINDINGS_FILE).read_text())["quotes"]]
     texts_en = [item["text_en"] for item in yaml.safe_load((PROJECT / ARTICLE_FINDINGS_FILE).read_text())["quotes"]]
     langs = ["id"] * len(texts) + ["en"] * len(texts_en)
     one_by_one = [classify_text(text, lang, compile_codebook(codebook)) for text, lang in zip(texts + texts_en, langs)]
-    assert classify_texts(texts + texts_en, langs, matcher) == one_by_one
+    assert [classify_text(text, lang, matcher) for text, lang in zip(texts + texts_en, langs)] == one_by_one
     items = [(str(n), text, lang) for n, (text, lang) in enumerate(zip(texts + texts_en, langs))]
     assert [codings for _, codings in classify_stream(items, codebook)] == one_by_one
     assert [codings for _, codings in classify_stream(items, codebook, workers=2)] == one_by_one
@@ -354,7 +354,7 @@ def test_seci_code_writes_codings_csv_and_reruns_byte_identically(study_root, ca
                                               .query("speaker == 'informant'")["segment_id"])
     assert run("code", "--root", study_root, "--site", SITE) == 0
     assert path.read_bytes() == first
-    assert f"{SITE}: {len(codings)} codings" in capsys.readouterr().out
+    assert f"{SITE}: {len(codings)} codings in " in capsys.readouterr().out
 
 
 def test_seci_code_uses_the_codebook_the_site_names(study_root, tmp_path):
