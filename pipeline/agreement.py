@@ -39,7 +39,6 @@ scikit-learn's values on the full sample.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import math
@@ -54,6 +53,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, precision_recall_fscore_support
 
 from pipeline.errors import InputError
+from pipeline.files import delimited_records, json_lines_records
 
 Coding = dict[str, tuple[str, ...]]
 
@@ -95,33 +95,14 @@ def read_coding_rows(path: str | Path) -> list[CodingRow]:
         raise InputError(path, f"not UTF-8 text (byte {error.start})", fix="save the file as UTF-8") from None
     if not text.strip():
         raise InputError(path, "empty file", fix="give one row per assigned code, with columns id and code")
-    records = _json_lines(path, text) if CODING_FILE_TYPES[suffix] is None else _delimited(path, text, CODING_FILE_TYPES[suffix])
+    lines = io.StringIO(text, newline="")
+    records = (json_lines_records(path, lines, _check_columns, example='{"id": "L1-004", "code": "socialization"}')
+               if CODING_FILE_TYPES[suffix] is None else
+               delimited_records(path, lines, _check_columns, delimiter=CODING_FILE_TYPES[suffix]))
     rows = [row for line, record in records for row in _record_rows(path, line, record)]
     if not rows:
         raise InputError(path, "no rows under the header", fix="give one row per assigned code, with columns id and code")
     return rows
-
-
-def _delimited(path: Path, text: str, delimiter: str) -> Iterable[tuple[int, dict]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    _check_columns(path, 1, [name.strip() for name in reader.fieldnames or []])
-    for record in reader:
-        yield reader.line_num, {(key or "").strip(): value for key, value in record.items()}
-
-
-def _json_lines(path: Path, text: str) -> Iterable[tuple[int, dict]]:
-    for line, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise InputError(path, f"not valid JSON ({error.msg})", line=line,
-                             fix="write one JSON object per line") from None
-        if not isinstance(record, dict):
-            raise InputError(path, "not a JSON object", line=line, fix='write objects such as {"id": "L1-004", "code": "socialization"}')
-        _check_columns(path, line, list(record))
-        yield line, record
 
 
 def _check_columns(path: Path, line: int, names: list[str]) -> None:

@@ -25,6 +25,7 @@ from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, ROLES, SEGMENT_COLUMNS, SEGMENTS_FILE, processed_site_dir, raw_site_dir,
 )
 from pipeline.errors import InputError
+from pipeline.files import read_table
 from pipeline.ingest import load_informants
 from pipeline.text import WORD_PATTERN
 
@@ -76,8 +77,8 @@ def load_study(root: str | Path, site: str) -> Study:
     config = load_study_config(raw)
     informants = load_informants(raw, config)
     rerun = f"run `seci run --site {site}` to build data/processed/{site}/"
-    segments = _read_csv(processed / SEGMENTS_FILE, SEGMENT_COLUMNS, fix=rerun)
-    codings = _read_csv(processed / CODINGS_FILE, CODING_COLUMNS, fix=rerun)
+    segments = read_table(processed / SEGMENTS_FILE, SEGMENT_COLUMNS, fix=rerun)
+    codings = read_table(processed / CODINGS_FILE, CODING_COLUMNS, fix=rerun)
     segments = segments.astype({"turn": int, "start": int, "end": int})
     codings = codings.astype({"score": float})
     codebook = load_codebook(config.codebook)
@@ -88,16 +89,6 @@ def load_study(root: str | Path, site: str) -> Study:
                          line=line, fix=rerun)
     return Study(site=site, informants=informants, segments=segments, codings=codings, codebook=codebook,
                  title=config.title, note=config.reconstruction_note if config.reconstruction else "")
-
-
-def _read_csv(path: Path, columns: list[str], *, fix: str) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError(path, "file not found", fix=fix)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, fix=fix)
-    return frame
 
 
 # --- the corpus -----------------------------------------------------------------------------------

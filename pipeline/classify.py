@@ -41,7 +41,7 @@ from pipeline.contracts import (
     raw_site_dir,
 )
 from pipeline.errors import InputError
-from pipeline.files import atomic_path, write_csv
+from pipeline.files import atomic_path, delimited_records, json_lines_records, read_table, write_csv
 from pipeline.text import TermMatcher, count_words, same_sentence
 
 PRACTICE, BARRIER = STATUSES
@@ -283,7 +283,8 @@ def read_input(path: str | Path, default_lang: str = "id") -> Iterator[InputRow]
     seen: dict[str, int] = {}
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = _csv_records(path, handle) if kind == "csv" else _json_records(path, handle)
+            records = (delimited_records(path, handle, _check_columns) if kind == "csv" else
+                       json_lines_records(path, handle, _check_columns, example='{"id": "a1", "text": "..."}'))
             for line, record in records:
                 row = _input_row(path, line, record, default_lang)
                 if row.id in seen:
@@ -297,29 +298,6 @@ def read_input(path: str | Path, default_lang: str = "id") -> Iterator[InputRow]
         raise InputError(path, f"malformed CSV ({error})", fix="check the quoting of the texts") from None
     if not seen:
         raise InputError(path, "empty file (no rows)", fix=f"give one row per text with the columns {', '.join(INPUT_COLUMNS)}")
-
-
-def _csv_records(path: Path, handle) -> Iterator[tuple[int, dict]]:
-    reader = csv.DictReader(handle)
-    _check_columns(path, 1, [name.strip() for name in reader.fieldnames or []])
-    start = reader.line_num + 1
-    for record in reader:
-        yield start, {(key or "").strip(): value for key, value in record.items()}
-        start = reader.line_num + 1
-
-
-def _json_records(path: Path, handle) -> Iterator[tuple[int, dict]]:
-    for line, raw in enumerate(handle, start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise InputError(path, f"not valid JSON ({error.msg})", line=line, fix="write one JSON object per line") from None
-        if not isinstance(record, dict):
-            raise InputError(path, "not a JSON object", line=line, fix='write objects such as {"id": "a1", "text": "..."}')
-        _check_columns(path, line, list(record))
-        yield line, record
 
 
 def _check_columns(path: Path, line: int, names: list[str]) -> None:
@@ -395,15 +373,8 @@ def site_codebook(root: str | Path, site: str) -> Codebook:
 
 
 def read_segments(root: str | Path, site: str) -> pd.DataFrame:
-    path = processed_site_dir(Path(root), site) / SEGMENTS_FILE
-    fix = f"run `seci ingest --site {site}` first"
-    if not path.is_file():
-        raise InputError(path, "file not found", fix=fix)
-    segments = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [column for column in SEGMENT_COLUMNS if column not in segments.columns]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, fix=fix)
-    return segments
+    return read_table(processed_site_dir(Path(root), site) / SEGMENTS_FILE, SEGMENT_COLUMNS,
+                      fix=f"run `seci ingest --site {site}` first")
 
 
 def code_site(root: str | Path, site: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Writing outputs so that a failed run never leaves half a file.
+"""Reading tables at the edges, and writing outputs so that a failed run never leaves half a file.
 
 Every output goes to a temporary file in the same folder and is renamed over the target only when
 complete (``os.replace`` is atomic on one file system). CSVs are written with fixed settings (UTF-8,
@@ -7,13 +7,17 @@ complete (``os.replace`` is atomic on one file system). CSVs are written with fi
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
+
+from pipeline.errors import InputError
 
 
 @contextmanager
@@ -45,3 +49,41 @@ def write_bytes(target: str | Path, data: bytes) -> None:
 def write_csv(target: str | Path, frame: pd.DataFrame) -> None:
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def read_table(path: Path, columns: list[str], *, fix: str) -> pd.DataFrame:
+    """A processed CSV as strings, with its contract's columns checked; ``fix`` says how to rebuild it."""
+    if not path.is_file():
+        raise InputError(path, "file not found", fix=fix)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, fix=fix)
+    return frame
+
+
+def delimited_records(path: Path, lines: Iterable[str], check_header: Callable[[Path, int, list[str]], None],
+                      *, delimiter: str = ",") -> Iterator[tuple[int, dict]]:
+    """The rows of a CSV (or TSV) with the line each starts on; names stripped, header checked first."""
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    check_header(path, 1, [name.strip() for name in reader.fieldnames or []])
+    start = reader.line_num + 1
+    for record in reader:
+        yield start, {(key or "").strip(): value for key, value in record.items()}
+        start = reader.line_num + 1
+
+
+def json_lines_records(path: Path, lines: Iterable[str], check_header: Callable[[Path, int, list[str]], None],
+                       *, example: str) -> Iterator[tuple[int, dict]]:
+    """The objects of a JSON Lines file with their line numbers; blank lines skipped, keys checked."""
+    for line, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise InputError(path, f"not valid JSON ({error.msg})", line=line, fix="write one JSON object per line") from None
+        if not isinstance(record, dict):
+            raise InputError(path, "not a JSON object", line=line, fix=f"write objects such as {example}")
+        check_header(path, line, list(record))
+        yield line, record
