@@ -25,7 +25,7 @@ import json
 import math
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -47,7 +47,7 @@ from pipeline.text import TermMatcher, count_words, same_sentence
 PRACTICE, BARRIER = STATUSES
 INPUT_COLUMNS = ("id", "text")  # required in a `seci classify` input; "lang" is optional
 FILE_TYPES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-CHUNK_SIZE = 500  # texts a worker process codes per task
+CHUNK_SIZE = 500  # texts coded together (per task of a worker process)
 
 
 class Hit(NamedTuple):
@@ -103,15 +103,22 @@ class Matcher:
 
     def find(self, text: str, lang: str) -> tuple[list[Hit], list[tuple[int, int]]]:
         """Every keyword occurrence in ``text`` (in text order) and the ``(start, end)`` of every
-        barrier cue (sought only in a text holding a word that may start a keyword)."""
+        barrier cue (reported only in a text where a keyword occurs)."""
+        return self.find_all([text], lang)[0]
+
+    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[tuple[int, int]]]]:
+        """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster)."""
         terms, keywords = self._language(lang)
-        hits, cues = [], []
-        for start, end, term in terms.find(text):
-            if term < len(keywords):
-                hits.append(Hit(start, end, *keywords[term]))
-            else:
-                cues.append((start, end))
-        return hits, cues
+        found = []
+        for occurrences in terms.find_all(texts):
+            hits, cues = [], []
+            for start, end, term in occurrences:
+                if term < len(keywords):
+                    hits.append(Hit(start, end, *keywords[term]))
+                else:
+                    cues.append((start, end))
+            found.append((hits, cues))
+        return found
 
 
 def compile_codebook(codebook: Codebook) -> Matcher:
@@ -128,15 +135,27 @@ def segment_text(value: object) -> str:
 
 
 def classify_text(text: object, lang: str, matcher: Matcher) -> list[Coding]:
-    """The codes assigned to one text, in codebook order, each with its score, status and evidence.
+    """The codes assigned to one text, in codebook order, each with its score, status and evidence."""
+    return classify_texts([text], [lang], matcher)[0]
 
-    ``matcher`` is a :class:`Matcher` or anything with its ``codebook`` and ``find``.
+
+def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Matcher) -> list[list[Coding]]:
+    """:func:`classify_text` for each text with its language; the texts of a language are searched
+    together, which is several times faster than one by one.
+
+    ``matcher`` is a :class:`Matcher` or anything with its ``codebook`` and ``find_all``.
     """
-    text = segment_text(text)
-    hits, cues = matcher.find(text, lang)
-    if not hits:
-        return []
-    codebook = matcher.codebook
+    texts = [segment_text(text) for text in texts]
+    codings: list[list[Coding]] = [[] for _ in texts]
+    for lang in dict.fromkeys(langs):
+        positions = [n for n, text_lang in enumerate(langs) if text_lang == lang]
+        for n, (hits, cues) in zip(positions, matcher.find_all([texts[n] for n in positions], lang)):
+            if hits:
+                codings[n] = _codings(texts[n], hits, cues, matcher.codebook)
+    return codings
+
+
+def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: Codebook) -> list[Coding]:
     by_code: dict[str, list[Hit]] = {}
     for hit in hits:
         by_code.setdefault(hit.code_id, []).append(hit)
@@ -188,10 +207,11 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     matcher = compile_codebook(codebook)
     coder = f"keyword-v{codebook.version}"
     answers = segments[segments["speaker"] == "informant"]
+    coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
     rows = [
         (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
-        for segment_id, text, lang in zip(answers["segment_id"], answers["text"], answers["lang"])
-        for coding in classify_text(text, lang, matcher)
+        for segment_id, codings in zip(answers["segment_id"], coded)
+        for coding in codings
     ]
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
@@ -200,18 +220,20 @@ def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook
                     workers: int = 1) -> Iterator[tuple[str, list[Coding]]]:
     """``(id, codings)`` for each ``(id, text, lang)``, in order, reading ``items`` as it goes.
 
-    With ``workers`` > 1, chunks of :data:`CHUNK_SIZE` texts are coded in that many processes (each
-    compiles the codebook once), at most two chunks per worker in flight. Workers send their
-    codings back as plain numbers (code and keyword positions in the codebook), cheap to pass between
-    processes; this process turns them back into :class:`Coding` objects.
+    Texts are coded in chunks of :data:`CHUNK_SIZE` (:func:`classify_texts`). With ``workers`` > 1,
+    the chunks are coded in that many processes (each compiles the codebook once), at most two chunks
+    per worker in flight. Workers send their codings back as plain numbers (code and keyword positions
+    in the codebook), cheap to pass between processes; this process turns them back into
+    :class:`Coding` objects.
     """
-    if workers <= 1:
-        matcher = compile_codebook(codebook)
-        for item_id, text, lang in items:
-            yield item_id, classify_text(text, lang, matcher)
-        return
     items = iter(items)
     chunks = iter(lambda: list(islice(items, CHUNK_SIZE)), [])
+    if workers <= 1:
+        matcher = compile_codebook(codebook)
+        for chunk in chunks:
+            ids, texts, langs = zip(*chunk)
+            yield from zip(ids, classify_texts(texts, langs, matcher))
+        return
     with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(codebook,)) as pool:
         pending: deque = deque()
         for chunk in chunks:
@@ -241,7 +263,7 @@ def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
     return [[(at[coding.code_id], coding.score, coding.status,
               tuple((hit.start, hit.end, at[hit.code_id, hit.keyword]) for hit in coding.evidence))
              for coding in codings]
-            for codings in (classify_text(text, lang, _worker_matcher) for text, lang in zip(texts, langs))]
+            for codings in classify_texts(texts, langs, _worker_matcher)]
 
 
 def _received(codebook: Codebook, ids: tuple, result) -> Iterator[tuple[str, list[Coding]]]:

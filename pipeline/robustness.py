@@ -54,9 +54,9 @@ class MatcherWithout:
         self.codebook = without_keyword(matcher.codebook, code_id, keyword)
         self._matcher, self._code_id, self._keyword = matcher, code_id, keyword
 
-    def find(self, text: str, lang: str) -> tuple[list[classify.Hit], list[tuple[int, int]]]:
-        hits, cues = self._matcher.find(text, lang)
-        return [hit for hit in hits if not (hit.code_id == self._code_id and hit.keyword == self._keyword)], cues
+    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[classify.Hit], list[tuple[int, int]]]]:
+        return [([hit for hit in hits if not (hit.code_id == self._code_id and hit.keyword == self._keyword)], cues)
+                for hits, cues in self._matcher.find_all(texts, lang)]
 
 
 def leave_one_keyword_out(study: analysis.Study, article: dict, lang: str = "en") -> pd.DataFrame:

@@ -32,16 +32,20 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from itertools import chain
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 CACHE_LIMIT = 200_000  # distinct words a cache remembers before it is emptied (keeps memory flat)
+# Texts searched together: enough to learn their new words in one go, few enough that their words
+# stay in the processor's cache (measured: 16 to 64 are alike, 200 is a third slower).
+BATCH_SIZE = 50
 
 # NLTK's RegexpTokenizer(WORD_PATTERN) gives the same words (a test pins it), but through the
 # third-party `regex` module, about six times slower than `re` on this pattern.
 _WORD = re.compile(WORD_PATTERN)
 _WORD_START = r"(?<!\w)(?<!\w[-'’])"                          # where a word begins
-_NEXT_WORD = re.compile(r"\s+(" + WORD_PATTERN + ")")         # the next word, after white space only
 _SENTENCE_END = re.compile(r"[.!?…]")
+_NO_IDS: frozenset[int] = frozenset()
 _REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
 _SASTRAWI_WORD = re.compile(r"[a-z0-9-]+")                     # what Sastrawi's stemmer accepts
 
@@ -343,12 +347,13 @@ class TermMatcher:
 
     Occurrences are ``(start, end, term index)``, ``text[start:end]`` being the words matched.
     ``qualifiers`` are terms that matter only next to the others (a codebook's barrier cues): they are
-    sought only in texts holding a word that may anchor one of the terms, and numbered after them. The
-    matcher remembers what it learnt about each word, so build it once and reuse it.
+    reported only in texts where one of the terms occurs, and numbered after them. The matcher
+    remembers what it learnt about each word, so build it once and reuse it, and give it many texts
+    at once (:meth:`find_all`).
 
-    A text is cut at white space (``str.split``, several times faster than a regular expression);
+    Texts are cut at white space (``str.split``, several times faster than a regular expression);
     a piece not met before is cut into words (:data:`WORD_PATTERN`), so the words are the tokenizer's
-    words. Only the pieces holding a term's anchor word (:func:`anchor_of`) are located in the text,
+    words. Only the pieces holding a term's anchor word (:func:`anchor_of`) are located in the texts,
     and a phrase's other words are then checked around it.
     """
 
@@ -374,63 +379,126 @@ class TermMatcher:
             self._anchored.setdefault(ids[anchor], []).append((index, tuple(ids[:anchor]), tuple(ids[anchor + 1:])))
         self._known: set[str] = set()                   # every white-space piece looked at (bounded)
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
-        # piece -> (offset, length, terms anchored on the word, or None where a phrase needs checking)
-        self._starts: dict[str, tuple[tuple[int, int, list, list[int] | None], ...]] = {}
+        # piece -> (whether it anchors a phrase, per word anchoring terms: (offset, length, one-word
+        # terms, phrases (as in self._anchored), whether a one-word term is not a qualifier))
+        self._starts: dict[str, tuple[bool, tuple[tuple[int, int, tuple[int, ...], tuple, bool], ...]]] = {}
         self._leading: set[str] = set()                 # pieces that may anchor a term (not a qualifier)
+        self._piece_edges: dict[str, tuple] = {}        # piece -> its first and last words (see _edges)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            lowered = lowercase(text)
-        present = set(lowered.split())
+        return self.find_all([text])[0]
+
+    def find_all(self, texts: list[str]) -> list[list[tuple[int, int, int]]]:
+        """:meth:`find` for each of ``texts``, searched :data:`BATCH_SIZE` at a time.
+
+        The pieces of a batch are hashed once, into one set: a few set operations settle which
+        pieces are new and which may hold a term; only the texts holding such a piece are searched,
+        and only for those pieces. Qualifiers are reported only in texts where a term occurs.
+        """
+        found = []
+        for first in range(0, len(texts), BATCH_SIZE):
+            found += self._find_batch(texts[first:first + BATCH_SIZE])
+        return found
+
+    def _find_batch(self, texts: list[str]) -> list[list[tuple[int, int, int]]]:
+        lowered = [lowercase(text) for text in texts]
+        pieces = [text.split() for text in lowered]
+        present = set(chain.from_iterable(pieces))
         unknown = present - self._known
         if unknown:
             self._learn(unknown)
         hits = self._starts.keys() & present
-        if hits and not self._leading.isdisjoint(hits):
-            return self._occurrences(lowered, hits)
-        return []
-
-    def _occurrences(self, lowered: str, hits: set[str]) -> list[tuple[int, int, int]]:
-        """Where the terms anchored in the pieces ``hits`` occur in ``lowered``."""
+        if not hits or self._leading.isdisjoint(hits):
+            return [[] for _ in texts]
         found = []
+        for text, text_pieces in zip(lowered, pieces):
+            text_hits = hits.intersection(text_pieces)  # the pieces' hashes are cached: cheap
+            found.append(self._occurrences(text, text_pieces, text_hits)
+                         if not self._leading.isdisjoint(text_hits) else [])
+        return found
+
+    def _occurrences(self, lowered: str, pieces: list[str], hits: set[str]) -> list[tuple[int, int, int]]:
+        """Where the terms anchored in ``hits``, some of the text's ``pieces``, occur in ``lowered``,
+        in text order; empty unless one of them is not a qualifier."""
+        found: list[tuple[int, int, int]] = []
+        leads = False
         size = len(lowered)
+        find = lowered.find
         for piece in hits:
-            starts = self._starts[piece]
-            at = lowered.find(piece)
+            anchors_phrases, starts = self._starts[piece]
+            width = len(piece)
+            index = -1  # the piece's place among the pieces, needed to check a phrase
+            at = find(piece)
             while at >= 0:
-                end = at + len(piece)
+                end = at + width
                 if (at == 0 or lowered[at - 1].isspace()) and (end == size or lowered[end].isspace()):
-                    for offset, length, entries, single_words in starts:
-                        if single_words is not None:
-                            found += [(at + offset, at + offset + length, term) for term in single_words]
-                        else:
-                            found += self._phrases(lowered, at + offset, at + offset + length, entries)
-                at = lowered.find(piece, end)
+                    if anchors_phrases:
+                        index = pieces.index(piece, index + 1)
+                    for offset, length, single_terms, phrases, single_leads in starts:
+                        start = at + offset
+                        if single_terms:
+                            found += [(start, start + length, term) for term in single_terms]
+                            leads = leads or single_leads
+                        if phrases:
+                            matched = self._phrases(lowered, pieces, index, at, offset, length, phrases)
+                            found += matched
+                            leads = leads or any(term < self._main_terms for _, _, term in matched)
+                at = find(piece, end)
+        if not leads:
+            return []
         found.sort()
         return found
 
-    def _phrases(self, lowered: str, start: int, end: int, entries: list) -> list[tuple[int, int, int]]:
-        """The terms anchored on the word at ``[start, end)`` whose other words stand around it,
-        separated by white space only."""
+    def _phrases(self, lowered: str, pieces: list[str], index: int, at: int, offset: int, length: int,
+                 phrases: tuple) -> list[tuple[int, int, int]]:
+        """The phrases anchored on the word ``lowered[at + offset:at + offset + length]`` of the piece
+        ``pieces[index]`` (which starts at ``at``) whose other words stand in the pieces around it:
+        the words next to the anchor end or start their piece, the words between are whole pieces."""
         found = []
-        for term, before, after in entries:
-            term_start, term_end = start, end
-            for word_id in reversed(before):
-                previous = _previous_word(lowered, term_start)
-                if previous is None or word_id not in self._word_ids.get(previous.group(), ()):
-                    break
-                term_start = previous.start()
-            else:
-                for word_id in after:
-                    following = _NEXT_WORD.match(lowered, term_end)
-                    if following is None or word_id not in self._word_ids.get(following.group(1), ()):
-                        break
-                    term_end = following.end()
-                else:
-                    found.append((term_start, term_end, term))
+        for term, before, after in phrases:
+            start, end = at + offset, at + offset + length
+            if before:
+                if offset != 0 or not self._words_around(pieces, index, before[::-1], -1):
+                    continue
+                for neighbour in pieces[index - 1:index - len(before) - 1 if index > len(before) else None:-1]:
+                    start = lowered.rfind(neighbour, 0, start)
+                start += len(neighbour) - self._edges(neighbour)[3]
+            if after:
+                if end - at != len(pieces[index]) or not self._words_around(pieces, index, after, 1):
+                    continue
+                for neighbour in pieces[index + 1:index + len(after) + 1]:
+                    end = lowered.find(neighbour, end) + len(neighbour)
+                end += self._edges(neighbour)[1] - len(neighbour)
+            found.append((start, end, term))
         return found
+
+    def _words_around(self, pieces: list[str], index: int, word_ids: tuple[int, ...], step: int) -> bool:
+        """Whether the pieces before (``step`` -1) or after (1) ``pieces[index]`` hold the term words
+        ``word_ids``, nearest first: the farthest at the edge of its piece, the others whole pieces."""
+        last = len(word_ids) - 1
+        for n, word_id in enumerate(word_ids):
+            place = index + step * (n + 1)
+            if not 0 <= place < len(pieces):
+                return False
+            first_ids, _, last_ids, _, whole = self._edges(pieces[place])
+            if word_id not in (last_ids if step < 0 else first_ids) or (n < last and not whole):
+                return False
+        return True
+
+    def _edges(self, piece: str) -> tuple[frozenset[int], int, frozenset[int], int, bool]:
+        """``(term word ids, length)`` of the word that starts ``piece`` and of the one that ends it
+        (no ids where punctuation does), and whether the piece is one word."""
+        edges = self._piece_edges.get(piece)
+        if edges is None:
+            if len(self._piece_edges) >= CACHE_LIMIT:
+                self._piece_edges.clear()
+            words = _WORD.findall(piece)
+            first = words[0] if words and piece.startswith(words[0]) else ""
+            last = words[-1] if words and piece.endswith(words[-1]) else ""
+            edges = self._piece_edges[piece] = (self._word_ids.get(first, _NO_IDS), len(first),
+                                                self._word_ids.get(last, _NO_IDS), len(last), first == piece)
+        return edges
 
     def _learn(self, unknown: set[str]) -> None:
         if len(self._known) + len(unknown) > CACHE_LIMIT:
@@ -441,12 +509,14 @@ class TermMatcher:
             for word in _WORD.finditer(piece):
                 entries = [entry for i in self._ids_of(word.group()) for entry in self._anchored.get(i, ())]
                 if entries:
-                    single_words = None if any(before or after for _, before, after in entries) else [t for t, _, _ in entries]
-                    starts.append((word.start(), word.end() - word.start(), entries, single_words))
+                    single_terms = tuple(term for term, before, after in entries if not (before or after))
+                    phrases = tuple(entry for entry in entries if entry[1] or entry[2])
+                    single_leads = any(term < self._main_terms for term in single_terms)
+                    starts.append((word.start(), word.end() - word.start(), single_terms, phrases, single_leads))
                     if any(term < self._main_terms for term, _, _ in entries):
                         self._leading.add(piece)
             if starts:
-                self._starts[piece] = tuple(starts)
+                self._starts[piece] = (any(phrases for _, _, _, phrases, _ in starts), tuple(starts))
 
     def _ids_of(self, word: str) -> frozenset[int]:
         ids = self._word_ids.get(word)
@@ -454,19 +524,3 @@ class TermMatcher:
             base = reduplication_base(word) if self.lang == "id" else word
             ids = self._word_ids[word] = frozenset(self._rules.word_ids(base))
         return ids
-
-
-_WORD_ENDING_HERE = re.compile(f"(?:{WORD_PATTERN})\\Z")
-
-
-def _previous_word(lowered: str, start: int) -> re.Match | None:
-    """The word before ``start`` when only white space lies between, else None."""
-    gap = start
-    while gap > 0 and lowered[gap - 1].isspace():
-        gap -= 1
-    if gap == start or gap == 0:
-        return None
-    piece = gap
-    while piece > 0 and not lowered[piece - 1].isspace():
-        piece -= 1
-    return _WORD_ENDING_HERE.search(lowered, piece, gap)

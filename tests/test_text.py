@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.stem.snowball import SnowballStemmer
@@ -152,9 +154,11 @@ def test_every_english_word_starts_with_its_snowball_stem_minus_two_letters():
 
 # --- offsets: the fast matcher against a slow reference --------------------------------------------
 
-TERMS = ["opac", "website", "opac website", "grup telegram"]  # roots Sastrawi does not know match only themselves
+# Roots Sastrawi does not know match only themselves. The phrases are anchored on "website" and
+# "telegram" (the longest words that are not common): words before the anchor, after it, two away.
+TERMS = ["opac", "website", "opac website", "grup telegram", "telegram ke opac", "dan yang website"]
 FILLER = ["yang", "dan", "OPAC", "Website", "opacx", "xopac", "e-opac", "grup", "Telegram", "telegrams", "ke"]
-GLUE = [" ", "  ", ", ", ". ", "\n", " (", ") ", "-", "’"]
+GLUE = [" ", "  ", ", ", ". ", "\n", " (", ") ", "-", "’", ",", "\u00a0"]
 
 
 def reference_occurrences(sample: str) -> list[tuple[int, int, int]]:
@@ -178,3 +182,19 @@ def test_occurrences_are_whole_words_at_the_right_offsets(parts):
     matcher = TermMatcher(TERMS, "id")
     assert matcher.find(sample) == reference_occurrences(sample)
     assert matcher.find(sample) == reference_occurrences(sample)  # the second time from the cache
+
+
+@pytest.mark.parametrize("sample", [
+    "dan yang website", "(dan yang website)", "dan ke,yang website", "dan,yang website", "dan  yang\nwebsite",
+    "telegram ke opac.", "telegram ke,opac", "telegram,ke opac", "opac,telegram ke opac", "xtelegram ke opac",
+    "grup grup telegram telegram ke opac website",
+])
+def test_phrases_need_whole_words_between_their_ends(sample):
+    assert TermMatcher(TERMS, "id").find(sample) == reference_occurrences(sample)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(FILLER + TERMS), st.sampled_from(GLUE)), max_size=8), max_size=70))
+def test_texts_searched_together_give_each_text_its_own_occurrences(texts):
+    samples = ["".join(word + glue for word, glue in parts) for parts in texts]  # more than one batch
+    assert TermMatcher(TERMS, "id").find_all(samples) == [reference_occurrences(sample) for sample in samples]
