@@ -114,7 +114,7 @@ class Matcher:
             hits, cues = [], []
             for start, end, term in occurrences:
                 if term < len(keywords):
-                    hits.append(Hit(start, end, *keywords[term]))
+                    hits.append(Hit._make((start, end) + keywords[term]))
                 else:
                     cues.append((start, end))
             found.append((hits, cues))
@@ -188,10 +188,11 @@ def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
 
 def _near(text: str, hit: Hit, cue: tuple[int, int], window: int) -> bool:
     """Whether a cue overlaps the hit, or shares its sentence with fewer than ``window`` words between."""
-    (_, first_end), (second_start, _) = sorted([(hit.start, hit.end), cue])
-    if second_start < first_end:
+    cue_start, cue_end = cue
+    if cue_start < hit.end and hit.start < cue_end:
         return True
-    return same_sentence(text, first_end, second_start) and count_words(text, first_end, second_start) < window
+    gap_start, gap_end = (hit.end, cue_start) if hit.start < cue_start else (cue_end, hit.start)
+    return same_sentence(text, gap_start, gap_end) and count_words(text, gap_start, gap_end) < window
 
 
 def primary_code(codings: list[Coding]) -> str:

@@ -377,7 +377,7 @@ class TermMatcher:
             ids = [word_ids[item] for item in parsed]
             anchor = anchor_of(parsed, lang)
             self._anchored.setdefault(ids[anchor], []).append((index, tuple(ids[:anchor]), tuple(ids[anchor + 1:])))
-        self._known: set[str] = set()                   # every white-space piece looked at (bounded)
+        self._plain: set[str] = set()                   # pieces looked at that anchor no term (bounded)
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
         # piece -> (whether it anchors a phrase, per word anchoring terms: (offset, length, one-word
         # terms, phrases (as in self._anchored), whether a one-word term is not a qualifier))
@@ -405,10 +405,11 @@ class TermMatcher:
         lowered = [lowercase(text) for text in texts]
         pieces = [text.split() for text in lowered]
         present = set(chain.from_iterable(pieces))
-        unknown = present - self._known
+        maybe = present - self._plain  # one look-up per distinct piece: new pieces and those anchoring terms
+        unknown = maybe.difference(self._starts)
         if unknown:
             self._learn(unknown)
-        hits = self._starts.keys() & present
+        hits = self._starts.keys() & maybe
         if not hits or self._leading.isdisjoint(hits):
             return [[] for _ in texts]
         found = []
@@ -455,22 +456,29 @@ class TermMatcher:
         """The phrases anchored on the word ``lowered[at + offset:at + offset + length]`` of the piece
         ``pieces[index]`` (which starts at ``at``) whose other words stand in the pieces around it:
         the words next to the anchor end or start their piece, the words between are whole pieces."""
+        start, end = at + offset, at + offset + length
+        # the term word ids of the words right before and after the anchor, looked up once
+        previous = self._edges(pieces[index - 1])[2] if offset == 0 and index > 0 else _NO_IDS
+        following = (self._edges(pieces[index + 1])[0] if end - at == len(pieces[index]) and index + 1 < len(pieces)
+                     else _NO_IDS)
         found = []
         for term, before, after in phrases:
-            start, end = at + offset, at + offset + length
+            if (before and before[-1] not in previous) or (after and after[0] not in following):
+                continue
+            term_start, term_end = start, end
+            if len(before) > 1 and not self._words_around(pieces, index, before[::-1], -1):
+                continue
+            if len(after) > 1 and not self._words_around(pieces, index, after, 1):
+                continue
             if before:
-                if offset != 0 or not self._words_around(pieces, index, before[::-1], -1):
-                    continue
                 for neighbour in pieces[index - 1:index - len(before) - 1 if index > len(before) else None:-1]:
-                    start = lowered.rfind(neighbour, 0, start)
-                start += len(neighbour) - self._edges(neighbour)[3]
+                    term_start = lowered.rfind(neighbour, 0, term_start)
+                term_start += len(neighbour) - self._edges(neighbour)[3]
             if after:
-                if end - at != len(pieces[index]) or not self._words_around(pieces, index, after, 1):
-                    continue
                 for neighbour in pieces[index + 1:index + len(after) + 1]:
-                    end = lowered.find(neighbour, end) + len(neighbour)
-                end += self._edges(neighbour)[1] - len(neighbour)
-            found.append((start, end, term))
+                    term_end = lowered.find(neighbour, term_end) + len(neighbour)
+                term_end += self._edges(neighbour)[1] - len(neighbour)
+            found.append((term_start, term_end, term))
         return found
 
     def _words_around(self, pieces: list[str], index: int, word_ids: tuple[int, ...], step: int) -> bool:
@@ -501,9 +509,9 @@ class TermMatcher:
         return edges
 
     def _learn(self, unknown: set[str]) -> None:
-        if len(self._known) + len(unknown) > CACHE_LIMIT:
-            self._known.clear()
-        self._known |= unknown
+        if len(self._plain) + len(unknown) > CACHE_LIMIT:
+            self._plain.clear()
+        self._plain |= unknown
         for piece in self._rules.candidates(unknown):
             starts = []
             for word in _WORD.finditer(piece):
@@ -517,6 +525,7 @@ class TermMatcher:
                         self._leading.add(piece)
             if starts:
                 self._starts[piece] = (any(phrases for _, _, _, phrases, _ in starts), tuple(starts))
+                self._plain.discard(piece)
 
     def _ids_of(self, word: str) -> frozenset[int]:
         ids = self._word_ids.get(word)
