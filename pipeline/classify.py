@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import math
 import multiprocessing
@@ -109,16 +110,18 @@ class Matcher:
     def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[tuple[int, int]]]]:
         """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster)."""
         terms, keywords = self._language(lang)
+        count = len(keywords)
         found = []
         for occurrences in terms.find_all(texts):
-            hits, cues = [], []
-            for start, end, term in occurrences:
-                if term < len(keywords):
-                    hits.append(Hit._make((start, end) + keywords[term]))
-                else:
-                    cues.append((start, end))
-            found.append((hits, cues))
+            if occurrences:
+                found.append(([_hit((start, end, *keywords[term])) for start, end, term in occurrences if term < count],
+                              [(start, end) for start, end, term in occurrences if term >= count]))
+            else:
+                found.append(([], []))
         return found
+
+
+_hit = functools.partial(tuple.__new__, Hit)  # Hit from a tuple, without Python's call of Hit.__new__
 
 
 def compile_codebook(codebook: Codebook) -> Matcher:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
-CACHE_LIMIT = 200_000  # distinct words a cache remembers before it is emptied (keeps memory flat)
+CACHE_LIMIT = 500_000  # distinct words or pieces a cache remembers before it is emptied (about 50 MB at most)
 # Texts searched together: enough to learn their new words in one go, few enough that their words
 # stay in the processor's cache (measured: 16 to 64 are alike, 200 is a third slower).
 BATCH_SIZE = 50
@@ -443,8 +443,9 @@ class TermMatcher:
                             leads = leads or single_leads
                         if phrases:
                             matched = self._phrases(lowered, pieces, index, at, offset, length, phrases)
-                            found += matched
-                            leads = leads or any(term < self._main_terms for _, _, term in matched)
+                            if matched:
+                                found += matched
+                                leads = leads or any(term < self._main_terms for _, _, term in matched)
                 at = find(piece, end)
         if not leads:
             return []
