@@ -17,7 +17,7 @@ Each measurement runs in a fresh Python process, so caches start cold (stemming 
 peak memory (resident set; for workers, the largest process) is the method's own. Building the
 matcher counts, for classify and flashtext alike; start-up and reading the codebook do not. Every
 method runs ``--repeat`` times, in rounds, and the fastest run counts: on a shared machine the others
-are slowed by other work. The report ends with the targets and whether each is met: classify within
+are slowed by other work (the median beside it shows by how much). The report ends with the targets and whether each is met: classify within
 2.5x the floor's time and at least 2x flashtext's throughput, more workers faster than one, peak
 memory under 300 MB (at 100 MB of text).
 """
@@ -36,6 +36,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import numpy as np
 
@@ -44,6 +45,7 @@ from pipeline.errors import SeciError
 
 MB = 1_000_000
 DEFAULT_SIZES = (10.0, 100.0)
+REPEAT = 5  # runs per measurement: this machine's speed varies by a third from minute to minute
 SEED = 2024
 METHODS = ("floor", "flashtext", "classify", "workers")
 TARGETS = {  # what the report checks, with the limit
@@ -298,7 +300,7 @@ LABELS = {
 }
 
 
-def run_benchmark(sizes: list[float], *, workers: int = 2, repeat: int = 3, codebook_path: str | None = None,
+def run_benchmark(sizes: list[float], *, workers: int = 2, repeat: int = REPEAT, codebook_path: str | None = None,
                   seed: int = SEED) -> str:
     """Generate each corpus, measure every method on it ``repeat`` times (rounds of all methods, so a
     busy machine slows them alike; the fastest run counts), and return the report."""
@@ -308,31 +310,36 @@ def run_benchmark(sizes: list[float], *, workers: int = 2, repeat: int = 3, code
              f"{len(codebook.barrier_cues.get('id', ()))} barrier cues; {os.cpu_count()} CPUs; seed {seed}; "
              f"best of {repeat} runs", ""]
     results: dict[float, dict[str, Measurement]] = {}
-    statistics = {}
+    medians: dict[float, dict[str, float]] = {}  # seconds: how much the runs vary on this machine
+    corpora = {}  # size -> (MB, segments, words, distinct words)
     with tempfile.TemporaryDirectory(prefix="seci-bench-") as folder:
         for size in sizes:
             corpus = Path(folder) / f"corpus-{size:g}MB.txt"
             CorpusWriter(keywords, seed).write(corpus, int(size * MB))
             actual_mb = corpus.stat().st_size / MB
-            statistics[size] = (actual_mb, *corpus_statistics(corpus))
+            corpora[size] = (actual_mb, *corpus_statistics(corpus))
             runs = [[measure_in_subprocess(method, corpus, actual_mb, codebook_path, workers) for method in METHODS]
                     for _ in range(repeat)]
             results[size] = {method: min((run[n] for run in runs), key=lambda m: m.seconds)
                              for n, method in enumerate(METHODS)}
+            medians[size] = {method: median(run[n].seconds for run in runs)
+                             for n, method in enumerate(METHODS)}
             corpus.unlink()
     lines.append("corpus      MB  segments       words   distinct words")
-    for size, (actual_mb, segments, total, distinct) in statistics.items():
+    for size, (actual_mb, segments, total, distinct) in corpora.items():
         lines.append(f"{size:>6g} MB {actual_mb:>6.1f} {segments:>9,} {total:>11,} {distinct:>16,}")
     if len(sizes) > 1:
-        (_, _, small_words, small_vocabulary), (_, _, large_words, large_vocabulary) = statistics[sizes[0]], statistics[sizes[-1]]
+        (_, _, small_words, small_vocabulary), (_, _, large_words, large_vocabulary) = corpora[sizes[0]], corpora[sizes[-1]]
         heaps = math.log(large_vocabulary / small_vocabulary) / math.log(large_words / small_words)
         lines.append(f"vocabulary grows as words^{heaps:.2f} (Heaps' law; real text: 0.4-0.7)")
-    lines += ["", f"{'corpus':>8}  {'method':<30}{'seconds':>9}{'MB/s':>8}{'x floor time':>14}{'peak MB':>9}{'found':>11}"]
+    lines += ["", f"{'corpus':>8}  {'method':<30}{'seconds':>9}{'median':>8}{'MB/s':>8}{'x floor time':>14}"
+                  f"{'peak MB':>9}{'found':>11}"]
     for size, measured in results.items():
         floor = measured["floor"].seconds
         for method, result in measured.items():
             lines.append(f"{size:>5g} MB  {LABELS[method].format(workers=workers):<30}{result.seconds:>9.2f}"
-                         f"{result.mb_per_s:>8.1f}{result.seconds / floor:>14.2f}{result.peak_mb:>9.0f}{result.found:>11,}")
+                         f"{medians[size][method]:>8.2f}{result.mb_per_s:>8.1f}{result.seconds / floor:>14.2f}"
+                         f"{result.peak_mb:>9.0f}{result.found:>11,}")
     lines += ["", "target (per corpus)                      " + "".join(f"{size:>10g} MB" for size in sizes) + "   limit"]
     checks = {
         "classify time / floor time": lambda m: m["classify"].seconds / m["floor"].seconds,
@@ -369,7 +376,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sizes", default=",".join(f"{size:g}" for size in DEFAULT_SIZES), metavar="MB,MB",
                         help="corpus sizes in MB, comma-separated (default: 10,100)")
     parser.add_argument("--workers", type=int, default=2, metavar="N", help="processes for the parallel row (default: 2)")
-    parser.add_argument("--repeat", type=int, default=3, metavar="N", help="runs of each measurement; the fastest counts (default: 3)")
+    parser.add_argument("--repeat", type=int, default=REPEAT, metavar="N",
+                        help=f"runs of each measurement; the fastest counts (default: {REPEAT})")
     parser.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
 

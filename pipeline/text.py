@@ -23,8 +23,9 @@ documented for researchers in ``docs/codebook.md``:
 Speed. Sastrawi costs from ~30 µs to over 1 ms a word. Stemmers are built once per process and
 cached per distinct word, and a word is stemmed only when it could reach a codebook stem: it must
 contain one of the forms the stem takes in affixed words, framed by affixes Sastrawi strips (checked
-with a few string operations). Set operations settle the words of a text met before, in C; only the
-words that start a term are then located in the text.
+with one regular expression over all the new words). Texts are taken in batches: set operations in C
+settle which of a batch's white-space pieces are new and which may hold a term, and only those pieces
+are located in the texts; a phrase's other words are checked on the pieces around its anchor.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def test_the_benchmark_prints_every_method_and_target(capsys):
                 "classify time / floor time", "classify / flashtext throughput", "workers 2 / classify throughput",
                 "classify peak memory (MB)"):
         assert row in report, row
-    assert re.search(r"0\.1 MB +re\.findall.* +\d+\.\d\d +\d+\.\d +1\.00 +\d+ +[\d,]+", report)
+    assert re.search(r"0\.1 MB +re\.findall.* +\d+\.\d\d +\d+\.\d\d +\d+\.\d +1\.00 +\d+ +[\d,]+", report)
 
 
 def test_bad_sizes_are_refused(capsys):
