@@ -144,7 +144,7 @@ def classify_text(text: object, lang: str, matcher: Matcher) -> list[Coding]:
 
 def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Matcher) -> list[list[Coding]]:
     """:func:`classify_text` for each text with its language; the texts of a language are searched
-    together, which is several times faster than one by one.
+    together, which is faster than one by one.
 
     ``matcher`` is a :class:`Matcher` or anything with its ``codebook`` and ``find_all``.
     """

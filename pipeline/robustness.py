@@ -66,7 +66,7 @@ def leave_one_keyword_out(study: analysis.Study, article: dict, lang: str = "en"
     """
     answers = study.answers().set_index("segment_id")
     matcher = classify.compile_codebook(study.codebook)
-    coded = {segment_id: classify.classify_text(row.text, row.lang, matcher) for segment_id, row in answers.iterrows()}
+    coded = dict(zip(answers.index, classify.classify_texts(list(answers["text"]), list(answers["lang"]), matcher)))
     _check_current(study, coded)
     quoted = set(_quoted_segments(study, article))
     baseline = findings.compare_with_article(study, article, lang).set_index(FINDING_KEY)["agree"]
@@ -88,7 +88,8 @@ def leave_one_keyword_out(study: analysis.Study, article: dict, lang: str = "en"
                    "findings_rechecked": False, "findings_changed": ""}
             if segments:
                 reduced = MatcherWithout(matcher, code.id, keyword)
-                changed = {s: classify.classify_text(answers.at[s, "text"], answers.at[s, "lang"], reduced) for s in segments}
+                changed = dict(zip(segments, classify.classify_texts(
+                    list(answers.loc[segments, "text"]), list(answers.loc[segments, "lang"]), reduced)))
                 row.update(_changes(coded, changed, code.id))
                 recoded = {**coded, **changed}
                 moved = _finding_inputs(recoded, answers, code.id, role) != summary or any(

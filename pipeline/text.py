@@ -34,6 +34,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from itertools import chain
+from typing import NamedTuple
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 CACHE_LIMIT = 500_000  # distinct words or pieces a cache remembers before it is emptied (about 50 MB at most)
@@ -311,6 +312,25 @@ class _WordRules:
 
 # --- terms in texts -------------------------------------------------------------------------------
 
+class _AnchorWord(NamedTuple):
+    """A word of a piece that anchors terms: where it is in the piece and which terms it anchors."""
+
+    offset: int
+    length: int
+    one_word_terms: tuple[int, ...]
+    phrases: tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]  # (term, words before, words after)
+    leads: bool  # whether one of the one-word terms is not a qualifier
+
+
+class _Edges(NamedTuple):
+    """The words at the two edges of a piece (no ids where punctuation stands at the edge)."""
+
+    first_ids: frozenset[int]
+    first_length: int
+    last_ids: frozenset[int]
+    last_length: int
+    whole: bool  # whether the piece is one word
+
 def term_words(term: str) -> list[tuple[str, bool]]:
     """A term's words as (word, is_glob): "berbagi pengalaman" -> [("berbagi", False), ("pengalaman", False)]."""
     parsed: list[tuple[str, bool]] = []
@@ -380,11 +400,10 @@ class TermMatcher:
             self._anchored.setdefault(ids[anchor], []).append((index, tuple(ids[:anchor]), tuple(ids[anchor + 1:])))
         self._plain: set[str] = set()                   # pieces looked at that anchor no term (bounded)
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
-        # piece -> (whether it anchors a phrase, per word anchoring terms: (offset, length, one-word
-        # terms, phrases (as in self._anchored), whether a one-word term is not a qualifier))
-        self._starts: dict[str, tuple[bool, tuple[tuple[int, int, tuple[int, ...], tuple, bool], ...]]] = {}
+        # piece -> (whether it anchors a phrase, its words that anchor terms)
+        self._starts: dict[str, tuple[bool, tuple[_AnchorWord, ...]]] = {}
         self._leading: set[str] = set()                 # pieces that may anchor a term (not a qualifier)
-        self._piece_edges: dict[str, tuple] = {}        # piece -> its first and last words (see _edges)
+        self._piece_edges: dict[str, _Edges] = {}       # piece -> its first and last words
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
@@ -460,8 +479,8 @@ class TermMatcher:
         the words next to the anchor end or start their piece, the words between are whole pieces."""
         start, end = at + offset, at + offset + length
         # the term word ids of the words right before and after the anchor, looked up once
-        previous = self._edges(pieces[index - 1])[2] if offset == 0 and index > 0 else _NO_IDS
-        following = (self._edges(pieces[index + 1])[0] if end - at == len(pieces[index]) and index + 1 < len(pieces)
+        previous = self._edges(pieces[index - 1]).last_ids if offset == 0 and index > 0 else _NO_IDS
+        following = (self._edges(pieces[index + 1]).first_ids if end - at == len(pieces[index]) and index + 1 < len(pieces)
                      else _NO_IDS)
         found = []
         for term, before, after in phrases:
@@ -475,11 +494,11 @@ class TermMatcher:
             if before:
                 for neighbour in pieces[index - 1:index - len(before) - 1 if index > len(before) else None:-1]:
                     term_start = lowered.rfind(neighbour, 0, term_start)
-                term_start += len(neighbour) - self._edges(neighbour)[3]
+                term_start += len(neighbour) - self._edges(neighbour).last_length
             if after:
                 for neighbour in pieces[index + 1:index + len(after) + 1]:
                     term_end = lowered.find(neighbour, term_end) + len(neighbour)
-                term_end += self._edges(neighbour)[1] - len(neighbour)
+                term_end += self._edges(neighbour).first_length - len(neighbour)
             found.append((term_start, term_end, term))
         return found
 
@@ -496,7 +515,7 @@ class TermMatcher:
                 return False
         return True
 
-    def _edges(self, piece: str) -> tuple[frozenset[int], int, frozenset[int], int, bool]:
+    def _edges(self, piece: str) -> _Edges:
         """``(term word ids, length)`` of the word that starts ``piece`` and of the one that ends it
         (no ids where punctuation does), and whether the piece is one word."""
         edges = self._piece_edges.get(piece)
@@ -506,8 +525,8 @@ class TermMatcher:
             words = _WORD.findall(piece)
             first = words[0] if words and piece.startswith(words[0]) else ""
             last = words[-1] if words and piece.endswith(words[-1]) else ""
-            edges = self._piece_edges[piece] = (self._word_ids.get(first, _NO_IDS), len(first),
-                                                self._word_ids.get(last, _NO_IDS), len(last), first == piece)
+            edges = self._piece_edges[piece] = _Edges(self._word_ids.get(first, _NO_IDS), len(first),
+                                                      self._word_ids.get(last, _NO_IDS), len(last), first == piece)
         return edges
 
     def _learn(self, unknown: set[str]) -> None:
@@ -522,11 +541,11 @@ class TermMatcher:
                     single_terms = tuple(term for term, before, after in entries if not (before or after))
                     phrases = tuple(entry for entry in entries if entry[1] or entry[2])
                     single_leads = any(term < self._main_terms for term in single_terms)
-                    starts.append((word.start(), word.end() - word.start(), single_terms, phrases, single_leads))
+                    starts.append(_AnchorWord(word.start(), word.end() - word.start(), single_terms, phrases, single_leads))
                     if any(term < self._main_terms for term, _, _ in entries):
                         self._leading.add(piece)
             if starts:
-                self._starts[piece] = (any(phrases for _, _, _, phrases, _ in starts), tuple(starts))
+                self._starts[piece] = (any(word.phrases for word in starts), tuple(starts))
                 self._plain.discard(piece)
 
     def _ids_of(self, word: str) -> frozenset[int]:
