@@ -18,34 +18,37 @@ documented for researchers in ``docs/codebook.md``:
   strips ("pengalamannya", "berpengalaman"), never "alam" or "tahu"; and such a word is matched by
   them alone, so a root keyword "alam" does not fire on "pengalaman" either.
 - **Reduplication.** Full reduplication is undone first ("buku-buku", "buku2" -> "buku"); Sastrawi
-  handles the affixed kinds ("tukar-menukar" -> "tukar").
+  handles the affixed kinds ("tukar-menukar" -> "tukar"). It gives a hyphenated word a root only
+  when the parts share one, so such a word matches an Indonesian term word through its first part.
 
 Speed. Sastrawi costs from ~30 µs to over 1 ms a word. Stemmers are built once per process and
 cached per distinct word, and a word is stemmed only when it could reach a codebook stem: it must
-contain one of the forms the stem takes in affixed words, framed by affixes Sastrawi strips (checked
-with one regular expression over all the new words). Texts are taken in batches: set operations in C
-settle which of a batch's white-space pieces are new and which may hold a term, and only those pieces
-are located in the texts; a phrase's other words are checked on the pieces around its anchor.
+hold one of the forms the stem takes in affixed words, framed by affixes Sastrawi strips. One RE2
+expression (Google's automaton engine: each byte looked at once, in C) holds these frames for the
+words that anchor terms, and finds in a batch of texts the words that may be one; only those are
+taken apart in Python. Words that anchor only qualifiers are looked for only in the texts where a
+term occurs.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
-from itertools import chain
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, product
 from typing import NamedTuple
+
+import re2
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 CACHE_LIMIT = 500_000  # distinct words or pieces a cache remembers before it is emptied (about 50 MB at most)
-# Texts searched together: enough to learn their new words in one go, few enough that their words
-# stay in the processor's cache (measured: 16 to 64 are alike, 200 is a third slower).
-BATCH_SIZE = 50
+BATCH_SIZE = 500  # texts scanned together (one call into RE2; their lower-cased copies are held meanwhile)
 
 # NLTK's RegexpTokenizer(WORD_PATTERN) gives the same words (a test pins it), but through the
 # third-party `regex` module, about six times slower than `re` on this pattern.
 _WORD = re.compile(WORD_PATTERN)
-_WORD_START = r"(?<!\w)(?<!\w[-'’])"                          # where a word begins
+_WORD_AT = re.compile(r"(?<!\w)(?<!\w[-'’])" + WORD_PATTERN)  # a word that begins here
 _SENTENCE_END = re.compile(r"[.!?…]")
 _NO_IDS: frozenset[int] = frozenset()
 _REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
@@ -156,9 +159,10 @@ _PREFIX_LIST = (
     "di", "ke", "se", "kau", "ku", "be", "ber", "bel", "te", "ter", "me", "mem", "men", "meng", "meny", "menge",
     "menye", "mene", "meme", "pe", "pem", "pen", "peng", "peny", "penge", "penye", "pene", "peme", "per", "pel",
 )
-_CLITICS = r"(?:-*(?:ku|mu|nya))?(?:-*(?:lah|kah|tah|pun))?"
+_CLITICS = r"(?:-?(?:ku|mu|nya))?(?:-?(?:lah|kah|tah|pun))?"  # a word holds no "--"
 _ENDINGS = re.compile(r"(?:is|isme|isasi|i|kan|an)?" + _CLITICS)
 _CLITIC_ENDINGS = re.compile(_CLITICS)
+_FRAME_END = re.compile(_ENDINGS.pattern + "(?:-.*)?", re.DOTALL)  # endings, then the end or a hyphen
 
 
 def root_forms(root: str) -> set[str]:
@@ -174,12 +178,11 @@ def root_forms(root: str) -> set[str]:
 
 def in_affix_frame(word: str, form: str) -> bool:
     """Whether ``form`` occurs in ``word`` with only prefixes Sastrawi strips before it and only
-    endings it strips after it (a hyphenated word always passes: Sastrawi stems its parts)."""
-    if "-" in word:
-        return True
+    endings it strips after it, up to the word's end or a hyphen ("berbalas-balasan": Sastrawi gives
+    a hyphenated word a root only when its parts share one, so the first part holds it)."""
     at = word.find(form)
     while at >= 0:
-        if _PREFIXES.fullmatch(word, 0, at) and _ENDINGS.fullmatch(word, at + len(form)):
+        if _PREFIXES.fullmatch(word, 0, at) and _FRAME_END.fullmatch(word, at + len(form)):
             return True
         at = word.find(form, at + 1)
     return False
@@ -196,7 +199,7 @@ def trie_pattern(strings: Iterable[str]) -> str:
         node[""] = {}
 
     def branch(node: dict) -> str:
-        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        alternatives = [(char if char.isalnum() else re.escape(char)) + branch(child) for char, child in sorted(node.items()) if char]
         if not alternatives:
             return ""
         body = alternatives[0] if len(alternatives) == 1 and "" not in node else f"(?:{'|'.join(alternatives)})"
@@ -208,15 +211,20 @@ def trie_pattern(strings: Iterable[str]) -> str:
 _PREFIXES = re.compile(f"(?:{trie_pattern(_PREFIX_LIST)}){{0,3}}")  # as a trie: a few tests per position
 
 
+def _ascii_word_char(char: str) -> bool:
+    """Whether RE2's ``\\b`` counts ``char`` as a word character (it knows only ASCII ones)."""
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
 class _WordRules:
     """How the words of one language's terms match the words of a text.
 
     Each term word is filed under a piece that every word it matches holds in a known place: a glob's
     prefix and an English stem minus two letters at the start of the word; a root Sastrawi does not
     know as the whole word (but for clitics); an Indonesian root's forms and keywords written with
-    affixes, framed by the prefixes and endings Sastrawi strips. One regular expression built from these (tries of the pieces inside the affix
-    patterns) tells in C whether a piece of text can hold a match at all; only those that can are taken
-    apart in Python, and only their words that could reach a codebook stem are stemmed.
+    affixes, framed by the prefixes and endings Sastrawi strips. :meth:`pattern` turns these into
+    one RE2 expression (tries of the pieces inside the affix patterns) that finds, in C, the words
+    that may match; :meth:`word_ids` then decides in Python, stemming only such words.
     """
 
     def __init__(self, lang: str):
@@ -226,7 +234,6 @@ class _WordRules:
         self._places: dict[str, set[str]] = {"start": set(), "whole": set(), "framed": set()}
         self._by_head: dict[str, list[str]] = {}  # first three letters -> pieces
         self._short: list[str] = []               # pieces under three letters
-        self._filter: re.Pattern | None = None
 
     def add(self, word: str, glob: bool, word_id: int) -> None:
         if glob:
@@ -255,22 +262,26 @@ class _WordRules:
             self._short.append(piece)
         self._values.setdefault(piece, []).append((kind, term_word, word_id))
         self._places[place].add(piece)
-        self._filter = None
 
-    def candidates(self, pieces: Iterable[str]) -> list[str]:
-        """The pieces of text that may hold a word matching a term word; the others certainly do not."""
-        if self._filter is None:
-            start, whole, framed = (f"(?:{trie_pattern(self._places[place])})" if self._places[place] else ""
-                                    for place in ("start", "whole", "framed"))
-            alternatives = [start] if start else []
-            if whole:  # "2?": buku2
-                alternatives.append(rf"{whole}{_CLITICS}2?(?!\w)")
-            if framed:
-                alternatives.append(rf"{_PREFIXES.pattern}{framed}{_ENDINGS.pattern}2?(?!\w)")
-            self._filter = re.compile(rf"{_WORD_START}(?:{'|'.join(alternatives) or '(?!)'})")
-        joined = "\n".join(pieces) + "\n"  # one scan in C for the whole batch; few pieces are found
-        found = {joined.rfind("\n", 0, match.start()) + 1 for match in self._filter.finditer(joined)}
-        return [joined[start:joined.find("\n", start)] for start in sorted(found)]
+    def pattern(self, word_ids: set[int]) -> str:
+        """An RE2 expression matching at the start of every word that may match one of the term words
+        ``word_ids`` (:meth:`word_ids` finds them there, and only there), and at few others.
+
+        RE2's ``\\b`` knows only ASCII letters and digits, so it stands only beside a piece's ASCII
+        ends: around other letters the expression matches more, never less (the words are checked
+        anyway)."""
+        frames = {"start": ("", ""), "whole": ("", f"{_CLITICS}2?"), "framed": (_PREFIXES.pattern, f"{_ENDINGS.pattern}2?")}
+        alternatives = []
+        for place, (before, after) in frames.items():
+            pieces = [piece for piece in sorted(self._places[place])
+                      if any(word_id in word_ids for _, _, word_id in self._values[piece])]
+            for head, tail in product((True, False), repeat=2):
+                group = [piece for piece in pieces if _ascii_word_char(piece[0]) == head and _ascii_word_char(piece[-1]) == tail]
+                if group:
+                    lead = r"\b" if head else ""
+                    ends = after + (r"\b" if tail and place != "start" else "")
+                    alternatives.append(f"{lead}{before}(?:{trie_pattern(group)}){ends}")
+        return "|".join(alternatives)
 
     def word_ids(self, word: str) -> set[int]:
         """The ids of the term words that ``word`` (lower-cased, reduplication undone) matches."""
@@ -312,14 +323,30 @@ class _WordRules:
 
 # --- terms in texts -------------------------------------------------------------------------------
 
-class _AnchorWord(NamedTuple):
-    """A word of a piece that anchors terms: where it is in the piece and which terms it anchors."""
+_Phrase = tuple[int, tuple[int, ...], tuple[int, ...]]  # (term, ids of the words before the anchor, after it)
 
-    offset: int
-    length: int
+
+class _Anchor(NamedTuple):
+    """What a word anchors: the one-word terms it is, and the phrases built around it, filed under
+    the id of the word right before the anchor (phrases with words before it) or right after it."""
+
     one_word_terms: tuple[int, ...]
-    phrases: tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]  # (term, words before, words after)
     leads: bool  # whether one of the one-word terms is not a qualifier
+    phrases: bool  # whether it anchors phrases
+    by_word_before: dict[int, tuple[_Phrase, ...]]
+    by_word_after: dict[int, tuple[_Phrase, ...]]
+    reach: tuple[int, int]  # the most words a phrase has before the anchor, and after it
+
+
+_NOT_AN_ANCHOR = _Anchor((), False, False, {}, {}, (0, 0))
+
+
+class _Scan(NamedTuple):
+    """One RE2 scan for the words that anchor some of the terms, and what it learnt of each word."""
+
+    finditer: Callable[[bytes], Iterator]  # the compiled RE2 expression's
+    anchored: dict[int, list[_Phrase]]  # anchor word id -> the terms around it (no words around: one-word terms)
+    anchors: dict[str, _Anchor]  # word -> what it anchors of these terms
 
 
 class _Edges(NamedTuple):
@@ -330,6 +357,7 @@ class _Edges(NamedTuple):
     last_ids: frozenset[int]
     last_length: int
     whole: bool  # whether the piece is one word
+
 
 def term_words(term: str) -> list[tuple[str, bool]]:
     """A term's words as (word, is_glob): "berbagi pengalaman" -> [("berbagi", False), ("pengalaman", False)]."""
@@ -372,10 +400,9 @@ class TermMatcher:
     remembers what it learnt about each word, so build it once and reuse it, and give it many texts
     at once (:meth:`find_all`).
 
-    Texts are cut at white space (``str.split``, several times faster than a regular expression);
-    a piece not met before is cut into words (:data:`WORD_PATTERN`), so the words are the tokenizer's
-    words. Only the pieces holding a term's anchor word (:func:`anchor_of`) are located in the texts,
-    and a phrase's other words are then checked around it.
+    One RE2 scan (a DFA, in C) finds the words that may be a term's anchor word (:func:`anchor_of`);
+    each is checked in Python as a whole word (:data:`WORD_PATTERN`), and a phrase's other words are
+    then checked on the white-space pieces around it.
     """
 
     def __init__(self, terms: Iterable[str], lang: str, qualifiers: Iterable[str] = ()):
@@ -388,7 +415,7 @@ class TermMatcher:
         self._rules = _WordRules(lang)
         word_ids: dict[tuple[str, bool], int] = {}
         # anchor word id -> (term, ids of the words before the anchor, ids of the words after it)
-        self._anchored: dict[int, list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {}
+        self._anchored: dict[int, list[_Phrase]] = {}
         for index, term in enumerate(self.terms):
             parsed = [(reduplication_base(word) if lang == "id" else word, glob) for word, glob in term_words(term)]
             for word, glob in parsed:
@@ -398,24 +425,25 @@ class TermMatcher:
             ids = [word_ids[item] for item in parsed]
             anchor = anchor_of(parsed, lang)
             self._anchored.setdefault(ids[anchor], []).append((index, tuple(ids[:anchor]), tuple(ids[anchor + 1:])))
-        self._plain: set[str] = set()                   # pieces looked at that anchor no term (bounded)
+        leading = {word_id for word_id, entries in self._anchored.items()
+                   if any(term < self._main_terms for term, _, _ in entries)}
+        # Words anchoring a term are looked for in every text; words anchoring only qualifiers, in the
+        # texts where a term occurs.
+        self._terms_scan, self._qualifiers_scan = (self._scan_for(ids) for ids in (leading, set(self._anchored) - leading))
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
-        # piece -> (whether it anchors a phrase, its words that anchor terms)
-        self._starts: dict[str, tuple[bool, tuple[_AnchorWord, ...]]] = {}
-        self._leading: set[str] = set()                 # pieces that may anchor a term (not a qualifier)
         self._piece_edges: dict[str, _Edges] = {}       # piece -> its first and last words
+
+    def _scan_for(self, word_ids: set[int]) -> _Scan | None:
+        if not word_ids:
+            return None
+        return _Scan(re2.compile(self._rules.pattern(word_ids)).finditer, {i: self._anchored[i] for i in word_ids}, {})
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
         return self.find_all([text])[0]
 
     def find_all(self, texts: list[str]) -> list[list[tuple[int, int, int]]]:
-        """:meth:`find` for each of ``texts``, searched :data:`BATCH_SIZE` at a time.
-
-        The pieces of a batch are hashed once, into one set: a few set operations settle which
-        pieces are new and which may hold a term; only the texts holding such a piece are searched,
-        and only for those pieces. Qualifiers are reported only in texts where a term occurs.
-        """
+        """:meth:`find` for each of ``texts``, scanned :data:`BATCH_SIZE` at a time."""
         found = []
         for first in range(0, len(texts), BATCH_SIZE):
             found += self._find_batch(texts[first:first + BATCH_SIZE])
@@ -423,95 +451,85 @@ class TermMatcher:
 
     def _find_batch(self, texts: list[str]) -> list[list[tuple[int, int, int]]]:
         lowered = [lowercase(text) for text in texts]
-        pieces = [text.split() for text in lowered]
-        present = set(chain.from_iterable(pieces))
-        maybe = present - self._plain  # one look-up per distinct piece: new pieces and those anchoring terms
-        unknown = maybe.difference(self._starts)
-        if unknown:
-            self._learn(unknown)
-        hits = self._starts.keys() & maybe
-        if not hits or self._leading.isdisjoint(hits):
-            return [[] for _ in texts]
-        found = []
-        for text, text_pieces in zip(lowered, pieces):
-            text_hits = hits.intersection(text_pieces)  # the pieces' hashes are cached: cheap
-            found.append(self._occurrences(text, text_pieces, text_hits)
-                         if not self._leading.isdisjoint(text_hits) else [])
-        return found
+        found: list[list[tuple[int, int, int]]] = [[] for _ in texts]
+        leading = self._scan_texts(self._terms_scan, lowered, found) if self._terms_scan else set()
+        if self._qualifiers_scan and leading:
+            numbers = sorted(leading)
+            occurrences = [found[n] for n in numbers]
+            self._scan_texts(self._qualifiers_scan, [lowered[n] for n in numbers], occurrences)
+        return [sorted(occurrences) if n in leading else [] for n, occurrences in enumerate(found)]
 
-    def _occurrences(self, lowered: str, pieces: list[str], hits: set[str]) -> list[tuple[int, int, int]]:
-        """Where the terms anchored in ``hits``, some of the text's ``pieces``, occur in ``lowered``,
-        in text order; empty unless one of them is not a qualifier."""
-        found: list[tuple[int, int, int]] = []
-        leads = False
-        size = len(lowered)
-        find = lowered.find
-        for piece in hits:
-            anchors_phrases, starts = self._starts[piece]
-            width = len(piece)
-            index = -1  # the piece's place among the pieces, needed to check a phrase
-            at = find(piece)
-            while at >= 0:
-                end = at + width
-                if (at == 0 or lowered[at - 1].isspace()) and (end == size or lowered[end].isspace()):
-                    if anchors_phrases:
-                        index = pieces.index(piece, index + 1)
-                    for offset, length, single_terms, phrases, single_leads in starts:
-                        start = at + offset
-                        if single_terms:
-                            found += [(start, start + length, term) for term in single_terms]
-                            leads = leads or single_leads
-                        if phrases:
-                            matched = self._phrases(lowered, pieces, index, at, offset, length, phrases)
-                            if matched:
-                                found += matched
-                                leads = leads or any(term < self._main_terms for _, _, term in matched)
-                at = find(piece, end)
-        if not leads:
-            return []
-        found.sort()
-        return found
+    def _scan_texts(self, scan: _Scan, texts: list[str], found: list[list[tuple[int, int, int]]]) -> set[int]:
+        """Add to ``found`` the occurrences of the terms ``scan`` anchors; return the numbers of the
+        texts where a term other than a qualifier occurs. One scan over the texts joined: RE2 reports
+        byte offsets, turned into the text's own character offsets (the same where a text is ASCII)."""
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        starts = list(accumulate((len(data) + 1 for data in encoded), initial=0))  # each text's first byte
+        anchors, word_at, main_terms = scan.anchors, _WORD_AT.match, self._main_terms
+        leading = set()
+        for match in scan.finditer(b"\n".join(encoded)):
+            at = match.start()
+            n = bisect_right(starts, at) - 1
+            text, start = texts[n], at - starts[n]
+            if len(encoded[n]) != len(text):
+                start = len(encoded[n][:start].decode("utf-8", "surrogatepass"))
+            word = word_at(text, start)  # None inside a word
+            if word is None:
+                continue
+            anchor = anchors.get(word.group()) or self._anchor(scan, word.group())
+            one_word_terms, leads, phrases = anchor.one_word_terms, anchor.leads, anchor.phrases
+            if one_word_terms:
+                end = word.end()
+                found[n] += [(start, end, term) for term in one_word_terms]
+                if leads:
+                    leading.add(n)
+            if phrases:
+                matched = self._phrases(text, start, word.end(), anchor)
+                if matched:
+                    found[n] += matched
+                    if any(term < main_terms for _, _, term in matched):
+                        leading.add(n)
+        return leading
 
-    def _phrases(self, lowered: str, pieces: list[str], index: int, at: int, offset: int, length: int,
-                 phrases: tuple) -> list[tuple[int, int, int]]:
-        """The phrases anchored on the word ``lowered[at + offset:at + offset + length]`` of the piece
-        ``pieces[index]`` (which starts at ``at``) whose other words stand in the pieces around it:
-        the words next to the anchor end or start their piece, the words between are whole pieces."""
-        start, end = at + offset, at + offset + length
-        # the term word ids of the words right before and after the anchor, looked up once
-        previous = self._edges(pieces[index - 1]).last_ids if offset == 0 and index > 0 else _NO_IDS
-        following = (self._edges(pieces[index + 1]).first_ids if end - at == len(pieces[index]) and index + 1 < len(pieces)
-                     else _NO_IDS)
+    def _phrases(self, lowered: str, start: int, end: int, anchor: _Anchor) -> list[tuple[int, int, int]]:
+        """The phrases anchored on the word ``lowered[start:end]`` whose other words stand in the
+        white-space pieces around it: the words next to the anchor end or start their piece (so the
+        anchor must start or end its own), the words between are whole pieces."""
+        most_before, most_after = anchor.reach
+        before = (lowered[:start].rsplit(None, most_before)[::-1][:most_before]  # nearest first
+                  if most_before and (start == 0 or lowered[start - 1].isspace()) else [])
+        after = (lowered[end:].split(None, most_after)[:most_after]
+                 if most_after and (end == len(lowered) or lowered[end].isspace()) else [])
+        candidates = [phrase for word_id in (self._edges(before[0]).last_ids if before else ())
+                      for phrase in anchor.by_word_before.get(word_id, ())]
+        candidates += [phrase for word_id in (self._edges(after[0]).first_ids if after else ())
+                       for phrase in anchor.by_word_after.get(word_id, ())]
         found = []
-        for term, before, after in phrases:
-            if (before and before[-1] not in previous) or (after and after[0] not in following):
+        for term, words_before, words_after in candidates:
+            if not (self._words_around(before, words_before[::-1], last=True)
+                    and self._words_around(after, words_after, last=False)):
                 continue
             term_start, term_end = start, end
-            if len(before) > 1 and not self._words_around(pieces, index, before[::-1], -1):
-                continue
-            if len(after) > 1 and not self._words_around(pieces, index, after, 1):
-                continue
-            if before:
-                for neighbour in pieces[index - 1:index - len(before) - 1 if index > len(before) else None:-1]:
+            if words_before:
+                for neighbour in before[:len(words_before)]:
                     term_start = lowered.rfind(neighbour, 0, term_start)
                 term_start += len(neighbour) - self._edges(neighbour).last_length
-            if after:
-                for neighbour in pieces[index + 1:index + len(after) + 1]:
+            if words_after:
+                for neighbour in after[:len(words_after)]:
                     term_end = lowered.find(neighbour, term_end) + len(neighbour)
                 term_end += self._edges(neighbour).first_length - len(neighbour)
             found.append((term_start, term_end, term))
         return found
 
-    def _words_around(self, pieces: list[str], index: int, word_ids: tuple[int, ...], step: int) -> bool:
-        """Whether the pieces before (``step`` -1) or after (1) ``pieces[index]`` hold the term words
-        ``word_ids``, nearest first: the farthest at the edge of its piece, the others whole pieces."""
-        last = len(word_ids) - 1
+    def _words_around(self, pieces: list[str], word_ids: tuple[int, ...], *, last: bool) -> bool:
+        """Whether ``pieces`` (nearest first) hold the term words ``word_ids`` (nearest first), each
+        as the ``last`` (else the first) word of its piece, and all but the farthest as whole pieces."""
+        if len(pieces) < len(word_ids):
+            return False
+        farthest = len(word_ids) - 1
         for n, word_id in enumerate(word_ids):
-            place = index + step * (n + 1)
-            if not 0 <= place < len(pieces):
-                return False
-            first_ids, _, last_ids, _, whole = self._edges(pieces[place])
-            if word_id not in (last_ids if step < 0 else first_ids) or (n < last and not whole):
+            first_ids, _, last_ids, _, whole = self._edges(pieces[n])
+            if word_id not in (last_ids if last else first_ids) or (n < farthest and not whole):
                 return False
         return True
 
@@ -525,32 +543,37 @@ class TermMatcher:
             words = _WORD.findall(piece)
             first = words[0] if words and piece.startswith(words[0]) else ""
             last = words[-1] if words and piece.endswith(words[-1]) else ""
-            edges = self._piece_edges[piece] = _Edges(self._word_ids.get(first, _NO_IDS), len(first),
-                                                      self._word_ids.get(last, _NO_IDS), len(last), first == piece)
+            edges = self._piece_edges[piece] = _Edges(self._ids_of(first), len(first), self._ids_of(last), len(last),
+                                                      first == piece)
         return edges
 
-    def _learn(self, unknown: set[str]) -> None:
-        if len(self._plain) + len(unknown) > CACHE_LIMIT:
-            self._plain.clear()
-        self._plain |= unknown
-        for piece in self._rules.candidates(unknown):
-            starts = []
-            for word in _WORD.finditer(piece):
-                entries = [entry for i in self._ids_of(word.group()) for entry in self._anchored.get(i, ())]
-                if entries:
-                    single_terms = tuple(term for term, before, after in entries if not (before or after))
-                    phrases = tuple(entry for entry in entries if entry[1] or entry[2])
-                    single_leads = any(term < self._main_terms for term in single_terms)
-                    starts.append(_AnchorWord(word.start(), word.end() - word.start(), single_terms, phrases, single_leads))
-                    if any(term < self._main_terms for term, _, _ in entries):
-                        self._leading.add(piece)
-            if starts:
-                self._starts[piece] = (any(word.phrases for word in starts), tuple(starts))
-                self._plain.discard(piece)
+    def _anchor(self, scan: _Scan, word: str) -> _Anchor:
+        """What ``word`` anchors among the terms ``scan`` looks for (remembered)."""
+        if len(scan.anchors) >= CACHE_LIMIT:
+            scan.anchors.clear()
+        entries = [entry for word_id in self._ids_of(word) for entry in scan.anchored.get(word_id, ())]
+        one_word_terms = tuple(term for term, before, after in entries if not (before or after))
+        by_word_before: dict[int, tuple[_Phrase, ...]] = {}
+        by_word_after: dict[int, tuple[_Phrase, ...]] = {}
+        for entry in entries:
+            _, before, after = entry
+            if before:
+                by_word_before[before[-1]] = by_word_before.get(before[-1], ()) + (entry,)
+            elif after:
+                by_word_after[after[0]] = by_word_after.get(after[0], ()) + (entry,)
+        phrases = [entry for entry in entries if entry[1] or entry[2]]
+        anchor = scan.anchors[word] = _Anchor(
+            one_word_terms, any(term < self._main_terms for term in one_word_terms), bool(phrases),
+            by_word_before, by_word_after,
+            (max((len(before) for _, before, _ in phrases), default=0),
+             max((len(after) for _, _, after in phrases), default=0))) if entries else _NOT_AN_ANCHOR
+        return anchor
 
     def _ids_of(self, word: str) -> frozenset[int]:
         ids = self._word_ids.get(word)
         if ids is None:
+            if len(self._word_ids) >= CACHE_LIMIT:
+                self._word_ids.clear()
             base = reduplication_base(word) if self.lang == "id" else word
-            ids = self._word_ids[word] = frozenset(self._rules.word_ids(base))
+            ids = self._word_ids[word] = frozenset(self._rules.word_ids(base)) if word else _NO_IDS
         return ids

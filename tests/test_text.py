@@ -8,8 +8,10 @@ the fast paths rest on (the prefilters never hide a word Sastrawi or Snowball wo
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
+import re2
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -157,7 +159,8 @@ def test_every_english_word_starts_with_its_snowball_stem_minus_two_letters():
 # Roots Sastrawi does not know match only themselves. The phrases are anchored on "website" and
 # "telegram" (the longest words that are not common): words before the anchor, after it, two away.
 TERMS = ["opac", "website", "opac website", "grup telegram", "telegram ke opac", "dan yang website"]
-FILLER = ["yang", "dan", "OPAC", "Website", "opacx", "xopac", "e-opac", "grup", "Telegram", "telegrams", "ke"]
+FILLER = ["yang", "dan", "OPAC", "Website", "opacx", "xopac", "e-opac", "grup", "Telegram", "telegrams", "ke",
+          "éopac", "opacé", "Ünï"]
 GLUE = [" ", "  ", ", ", ". ", "\n", " (", ") ", "-", "’", ",", "\u00a0"]
 
 
@@ -198,3 +201,46 @@ def test_phrases_need_whole_words_between_their_ends(sample):
 def test_texts_searched_together_give_each_text_its_own_occurrences(texts):
     samples = ["".join(word + glue for word, glue in parts) for parts in texts]  # more than one batch
     assert TermMatcher(TERMS, "id").find_all(samples) == [reference_occurrences(sample) for sample in samples]
+
+
+# --- the RE2 scan: it may find too much, never too little -------------------------------------------
+
+def vocabulary_around(matcher: TermMatcher) -> set[str]:
+    """Words a text may hold near the matcher's terms: the shipped transcripts' words, and each term
+    word (and its stem) with prefixes, nasalised, with suffixes and clitics, reduplicated, hyphenated."""
+    found = {word for path in Path("data/raw").glob("*/transcripts/*") for word in words(path.read_text(encoding="utf-8"))}
+    for word in {word for term in matcher.terms for word, _ in text_module.term_words(term)}:
+        for stem in {word, stemmer(matcher.lang)(word)}:
+            for prefix, suffix in zip(PREFIXES, SUFFIXES + SUFFIXES[::-1]):
+                found |= {prefix + stem + suffix, nasal("me", stem) + suffix, nasal("pe", stem) + "an",
+                          f"{prefix}{stem}-{stem}{suffix}", f"{stem}-{prefix}{stem}{suffix}", f"{stem}2", f"x{stem}",
+                          f"{stem}é", f"e-{stem}"}
+    return found
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_scan_finds_every_word_the_rules_match_at_its_start(lang):
+    from pipeline.classify import compile_codebook
+    from pipeline.codebook import load_codebook
+
+    matcher, _ = compile_codebook(load_codebook(None))._language(lang)
+    rules = matcher._rules
+    every_term_word = {word_id for values in rules._values.values() for _, _, word_id in values}
+    scan = re2.compile(rules.pattern(every_term_word))
+    checked = 0
+    for word in vocabulary_around(matcher):
+        if rules.word_ids(reduplication_base(word) if lang == "id" else word):
+            checked += 1
+            assert scan.match(word.encode()), word
+    assert checked > 1000
+
+
+def test_terms_with_letters_outside_ascii_are_found_whole():
+    matcher = TermMatcher(["café", "élan*", "naïve approach", "kafé"], "en")
+    sample = "Café! élanvital, a naïve approach; xcafé éclair kafé’s"
+    found = [(sample[start:end], matcher.terms[term]) for start, end, term in matcher.find(sample)]
+    assert found == [("Café", "café"), ("élanvital", "élan*"), ("naïve approach", "naïve approach"), ("kafé’s", "kafé")]
+
+
+def test_a_text_that_is_not_valid_unicode_is_still_searched():
+    assert TermMatcher(["opac"], "id").find("\ud800 opac dan \udfff") == [(2, 6, 0)]
