@@ -339,6 +339,9 @@ class _Anchor(NamedTuple):
 
 
 _NOT_AN_ANCHOR = _Anchor((), False, False, {}, {}, (0, 0))
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.max_mem = 64 << 20  # room for a large codebook's automaton (past RE2's 8 MB default it searches slowly)
+_RE2_OPTIONS.log_errors = False
 
 
 class _Scan(NamedTuple):
@@ -436,7 +439,7 @@ class TermMatcher:
     def _scan_for(self, word_ids: set[int]) -> _Scan | None:
         if not word_ids:
             return None
-        return _Scan(re2.compile(self._rules.pattern(word_ids)).finditer, {i: self._anchored[i] for i in word_ids}, {})
+        return _Scan(re2.compile(self._rules.pattern(word_ids), _RE2_OPTIONS).finditer, {i: self._anchored[i] for i in word_ids}, {})
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
