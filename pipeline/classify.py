@@ -164,8 +164,9 @@ def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: 
         by_code.setdefault(hit.code_id, []).append(hit)
     codings = []
     for code in codebook.codes:
-        if code.id in by_code:
-            evidence = _counted(by_code[code.id])
+        found = by_code.get(code.id)
+        if found:
+            evidence = _counted(found)
             score = round(sum(hit.keyword.weight for hit in evidence), 6)
             if score >= code.threshold:
                 near = cues and any(_near(text, hit, cue, codebook.barrier_window) for hit in evidence for cue in cues)

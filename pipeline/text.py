@@ -40,6 +40,9 @@ from itertools import accumulate, product
 from typing import NamedTuple
 
 import re2
+from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 CACHE_LIMIT = 500_000  # distinct words or pieces a cache remembers before it is emptied (about 50 MB at most)
@@ -49,7 +52,8 @@ BATCH_SIZE = 500  # texts scanned together (one call into RE2; their lower-cased
 # third-party `regex` module, about six times slower than `re` on this pattern.
 _WORD = re.compile(WORD_PATTERN)
 _WORD_AT = re.compile(r"(?<!\w)(?<!\w[-'’])" + WORD_PATTERN)  # a word that begins here
-_SENTENCE_END = re.compile(r"[.!?…]")
+SENTENCE_ENDS = ".!?…"
+_SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 _NO_IDS: frozenset[int] = frozenset()
 _REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
 _SASTRAWI_WORD = re.compile(r"[a-z0-9-]+")                     # what Sastrawi's stemmer accepts
@@ -120,8 +124,6 @@ def stemmer(lang: str) -> Stemmer:
 @functools.cache
 def indonesian_roots() -> frozenset[str]:
     """Sastrawi's dictionary of root words: its stem of a word is one of these, or the word itself."""
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
     return frozenset(word for word in StemmerFactory().get_words() if word)
 
 
@@ -133,8 +135,6 @@ class _RootDictionary:
 
 
 def _sastrawi() -> Callable[[str], str]:
-    from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
-
     # The plain stemmer, not the factory's CachedStemmer, whose cache never empties.
     sastrawi = SastrawiStemmer(_RootDictionary(indonesian_roots()))
 
@@ -379,8 +379,6 @@ def _common_words(lang: str) -> frozenset[str]:
     """Words too common to anchor a phrase on (Sastrawi's Indonesian stop words; none for English,
     where a phrase's longest word is a good anchor already)."""
     if lang == "id":
-        from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
-
         return frozenset(StopWordRemoverFactory().get_stop_words())
     return frozenset()
 
@@ -394,12 +392,23 @@ def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
     return max(choices, key=lambda n: (len(term_words[n][0]), -n)) if choices else len(term_words) - 1
 
 
+def _sentences_around(text: str, occurrences: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """``(start, end)`` of the sentences from the one holding the first of ``occurrences`` to the one
+    holding the last (a sentence ends after . ! ? or …)."""
+    first = min(start for start, _, _ in occurrences)
+    last = max(end for _, end, _ in occurrences)
+    start = max(text.rfind(mark, 0, first) for mark in SENTENCE_ENDS) + 1
+    ends = [at for at in (text.find(mark, last) for mark in SENTENCE_ENDS) if at >= 0]
+    return start, min(ends) + 1 if ends else len(text)
+
+
 class TermMatcher:
     """Finds where terms (words, phrases, ``prefix*`` globs) occur in texts of one language.
 
     Occurrences are ``(start, end, term index)``, ``text[start:end]`` being the words matched.
     ``qualifiers`` are terms that matter only next to the others (a codebook's barrier cues): they are
-    reported only in texts where one of the terms occurs, and numbered after them. The matcher
+    reported only in the sentences from a text's first term occurrence to its last, and numbered
+    after the terms. The matcher
     remembers what it learnt about each word, so build it once and reuse it, and give it many texts
     at once (:meth:`find_all`).
 
@@ -458,8 +467,12 @@ class TermMatcher:
         leading = self._scan_texts(self._terms_scan, lowered, found) if self._terms_scan else set()
         if self._qualifiers_scan and leading:
             numbers = sorted(leading)
-            occurrences = [found[n] for n in numbers]
-            self._scan_texts(self._qualifiers_scan, [lowered[n] for n in numbers], occurrences)
+            spans = [_sentences_around(lowered[n], found[n]) for n in numbers]
+            qualifiers: list[list[tuple[int, int, int]]] = [[] for _ in numbers]
+            self._scan_texts(self._qualifiers_scan, [lowered[n][start:end] for n, (start, end) in zip(numbers, spans)],
+                             qualifiers)
+            for n, (shift, _), occurrences in zip(numbers, spans, qualifiers):
+                found[n] += [(start + shift, end + shift, term) for start, end, term in occurrences]
         return [sorted(occurrences) if n in leading else [] for n, occurrences in enumerate(found)]
 
     def _scan_texts(self, scan: _Scan, texts: list[str], found: list[list[tuple[int, int, int]]]) -> set[int]:

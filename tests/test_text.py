@@ -244,3 +244,11 @@ def test_terms_with_letters_outside_ascii_are_found_whole():
 
 def test_a_text_that_is_not_valid_unicode_is_still_searched():
     assert TermMatcher(["opac"], "id").find("\ud800 opac dan \udfff") == [(2, 6, 0)]
+
+
+def test_qualifiers_are_reported_only_in_the_sentences_that_hold_terms():
+    matcher = TermMatcher(["opac"], "id", qualifiers=["belum"])
+    sample = "Belum ada. Kami belum pakai OPAC, belum! Ya belum"
+    found = [(sample[start:end], matcher.terms[term]) for start, end, term in matcher.find(sample)]
+    assert found == [("belum", "belum"), ("OPAC", "opac"), ("belum", "belum")]
+    assert matcher.find("Belum ada OPAC-nya… belum") == [(0, 5, 1), (10, 18, 0)]
