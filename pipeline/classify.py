@@ -163,14 +163,14 @@ def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: 
     for hit in hits:
         by_code.setdefault(hit.code_id, []).append(hit)
     codings = []
-    for code in codebook.codes:
-        found = by_code.get(code.id)
-        if found:
-            evidence = _counted(found)
-            score = round(sum(hit.keyword.weight for hit in evidence), 6)
-            if score >= code.threshold:
-                near = cues and any(_near(text, hit, cue, codebook.barrier_window) for hit in evidence for cue in cues)
-                codings.append(Coding(code.id, score, BARRIER if near else PRACTICE, evidence))
+    positions = codebook.code_positions
+    for code_id in sorted(by_code, key=positions.__getitem__):  # codebook order
+        code = codebook.codes[positions[code_id]]
+        evidence = _counted(by_code[code_id])
+        score = round(sum(hit.keyword.weight for hit in evidence), 6)
+        if score >= code.threshold:
+            near = cues and any(_near(text, hit, cue, codebook.barrier_window) for hit in evidence for cue in cues)
+            codings.append(Coding(code.id, score, BARRIER if near else PRACTICE, evidence))
     return codings
 
 

@@ -13,6 +13,7 @@ Sub-command: ``seci check-codebook [PATH]``. The format and every rule: ``docs/c
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -85,6 +86,11 @@ class Codebook:
     @property
     def code_ids(self) -> tuple[str, ...]:
         return tuple(code.id for code in self.codes)
+
+    @functools.cached_property
+    def code_positions(self) -> dict[str, int]:
+        """Each code id's place in the codebook order."""
+        return {code.id: n for n, code in enumerate(self.codes)}
 
 
 # --- reading ----------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, product
+from operator import itemgetter
 from typing import NamedTuple
 
 import re2
@@ -395,11 +396,9 @@ def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
 def _sentences_around(text: str, occurrences: list[tuple[int, int, int]]) -> tuple[int, int]:
     """``(start, end)`` of the sentences from the one holding the first of ``occurrences`` to the one
     holding the last (a sentence ends after . ! ? or …)."""
-    first = min(start for start, _, _ in occurrences)
-    last = max(end for _, end, _ in occurrences)
-    start = max(text.rfind(mark, 0, first) for mark in SENTENCE_ENDS) + 1
-    ends = [at for at in (text.find(mark, last) for mark in SENTENCE_ENDS) if at >= 0]
-    return start, min(ends) + 1 if ends else len(text)
+    first, last = min(occurrences)[0], max(map(itemgetter(1), occurrences))
+    after = _SENTENCE_END.search(text, last)
+    return max([text.rfind(mark, 0, first) for mark in SENTENCE_ENDS]) + 1, after.end() if after else len(text)
 
 
 class TermMatcher:
