@@ -521,8 +521,11 @@ class TermMatcher:
                        for phrase in anchor.by_word_after.get(word_id, ())]
         found = []
         for term, words_before, words_after in candidates:
-            if not (self._words_around(before, words_before[::-1], last=True)
-                    and self._words_around(after, words_after, last=False)):
+            # The word beside the anchor on the side the candidate was filed under is known to fit.
+            if len(words_before) > 1 and not self._words_around(before, words_before[::-1], last=True):
+                continue
+            if (words_after and (words_before or len(words_after) > 1)
+                    and not self._words_around(after, words_after, last=False)):
                 continue
             term_start, term_end = start, end
             if words_before:
