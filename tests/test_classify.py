@@ -6,6 +6,7 @@ Rules are pinned on small codebooks built here, so each test says exactly which 
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import shutil
@@ -415,3 +416,13 @@ def test_the_english_translation_codes_like_the_indonesian_original(study_root):
     print(f"Cohen's kappa, Indonesian vs English, segment x code presence over {len(units)} units: {kappa:.3f}")
     print("coded in one language only:", disagreements)
     assert not math.isnan(kappa) and kappa >= 0.9
+
+
+def test_coding_a_stream_puts_the_cycle_collector_back_as_it_was():
+    before = gc.get_threshold()
+    codebook = load_codebook(None)
+    assert [codings for _, codings in classify_stream([("a", "Kami berdiskusi.", "id")], codebook)][0]
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError, match="unknown language"):
+        list(classify_stream([("a", "Kami berdiskusi.", "xx")], codebook))
+    assert gc.get_threshold() == before
