@@ -252,3 +252,12 @@ def test_qualifiers_are_reported_only_in_the_sentences_that_hold_terms():
     found = [(sample[start:end], matcher.terms[term]) for start, end, term in matcher.find(sample)]
     assert found == [("belum", "belum"), ("OPAC", "opac"), ("belum", "belum")]
     assert matcher.find("Belum ada OPAC-nya… belum") == [(0, 5, 1), (10, 18, 0)]
+
+
+def test_no_phrase_reaches_from_one_text_into_the_next():
+    matcher = TermMatcher(["opac", "grup telegram"], "id", qualifiers=["belum", "masih baru"])
+    assert matcher.find_all(["belum grup", "telegram opac masih", "baru. opac belum"]) == [
+        [], [(9, 13, 0)], [(6, 10, 0), (11, 16, 2)]]
+    assert TermMatcher(TERMS, "id").find_all(["dan grup", "telegram ke", "opac", "dan yang", "website"]) == [
+        reference_occurrences(sample) for sample in ["dan grup", "telegram ke", "opac", "dan yang", "website"]]
+
