@@ -26,8 +26,8 @@ cached per distinct word, and a word is stemmed only when it could reach a codeb
 hold one of the forms the stem takes in affixed words, framed by affixes Sastrawi strips. One RE2
 expression (Google's automaton engine: each byte looked at once, in C) holds these frames for the
 words that anchor terms, and finds in a batch of texts the words that may be one; only those are
-taken apart in Python. Words that anchor only qualifiers are looked for only in the texts where a
-term occurs.
+taken apart in Python. Words that anchor only qualifiers are looked for only in the sentences that
+hold a term.
 """
 
 from __future__ import annotations
