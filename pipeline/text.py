@@ -125,7 +125,7 @@ def stemmer(lang: str) -> Stemmer:
 @functools.cache
 def indonesian_roots() -> frozenset[str]:
     """Sastrawi's dictionary of root words: its stem of a word is one of these, or the word itself."""
-    return frozenset(word for word in StemmerFactory().get_words() if word)
+    return frozenset(filter(None, StemmerFactory().get_words()))
 
 
 class _RootDictionary:
@@ -478,15 +478,17 @@ class TermMatcher:
         """Add to ``found`` the occurrences of the terms ``scan`` anchors; return the numbers of the
         texts where a term other than a qualifier occurs. One scan over the texts joined: RE2 reports
         byte offsets, turned into the text's own character offsets (the same where a text is ASCII)."""
-        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        joined = "\n".join(texts)
+        ascii_only = joined.isascii()
+        encoded = texts if ascii_only else [text.encode("utf-8", "surrogatepass") for text in texts]
         starts = list(accumulate((len(data) + 1 for data in encoded), initial=0))  # each text's first byte
         anchors, word_at, main_terms = scan.anchors, _WORD_AT.match, self._main_terms
         leading = set()
-        for match in scan.finditer(b"\n".join(encoded)):
+        for match in scan.finditer(joined.encode() if ascii_only else b"\n".join(encoded)):
             at = match.start()
             n = bisect_right(starts, at) - 1
             text, start = texts[n], at - starts[n]
-            if len(encoded[n]) != len(text):
+            if not ascii_only and len(encoded[n]) != len(text):
                 start = len(encoded[n][:start].decode("utf-8", "surrogatepass"))
             word = word_at(text, start)  # None inside a word
             if word is None:
