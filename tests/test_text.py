@@ -261,3 +261,14 @@ def test_no_phrase_reaches_from_one_text_into_the_next():
     assert TermMatcher(TERMS, "id").find_all(["dan grup", "telegram ke", "opac", "dan yang", "website"]) == [
         reference_occurrences(sample) for sample in ["dan grup", "telegram ke", "opac", "dan yang", "website"]]
 
+
+
+def test_phrases_that_share_a_word_are_all_found():
+    # "qwerty" anchors the first phrase and stands before the anchor of the second.
+    matcher = TermMatcher(["qa qwerty", "qwerty qwertyuiop"], "id")
+    sample = "qa qwerty qwertyuiop"
+    assert [(sample[start:end], matcher.terms[term]) for start, end, term in matcher.find(sample)] == [
+        ("qa qwerty", "qa qwerty"), ("qwerty qwertyuiop", "qwerty qwertyuiop")]
+    # "qa" is a term alone too: where it starts a pair, the scan must report the pair.
+    matcher = TermMatcher(["qa", "qa qwerty"], "id")
+    assert [matcher.terms[term] for _, _, term in matcher.find("qa qwerty")] == ["qa", "qa qwerty"]
