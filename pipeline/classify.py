@@ -278,8 +278,8 @@ def _start_worker(codebook: Codebook) -> None:
     global _worker_matcher
     _worker_matcher = compile_codebook(codebook)
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])  # the process only codes (see fewer_collections)
-    for n, code in enumerate(codebook.codes):
-        _worker_positions[code.id] = n
+    _worker_positions.update(codebook.code_positions)
+    for code in codebook.codes:
         _worker_positions.update(((code.id, keyword), k) for k, keyword in enumerate(code.keywords))
 
 

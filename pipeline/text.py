@@ -200,7 +200,8 @@ def trie_pattern(strings: Iterable[str]) -> str:
         node[""] = {}
 
     def branch(node: dict) -> str:
-        alternatives = [(char if char.isalnum() else re.escape(char)) + branch(child) for char, child in sorted(node.items()) if char]
+        alternatives = [(char if char.isalnum() else re.escape(char)) + branch(child)
+                        for char, child in sorted(node.items()) if char]
         if not alternatives:
             return ""
         body = alternatives[0] if len(alternatives) == 1 and "" not in node else f"(?:{'|'.join(alternatives)})"
@@ -271,13 +272,15 @@ class _WordRules:
         RE2's ``\\b`` knows only ASCII letters and digits, so it stands only beside a piece's ASCII
         ends: around other letters the expression matches more, never less (the words are checked
         anyway)."""
-        frames = {"start": ("", ""), "whole": ("", f"{_CLITICS}2?"), "framed": (_PREFIXES.pattern, f"{_ENDINGS.pattern}2?")}
+        frames = {"start": ("", ""), "whole": ("", f"{_CLITICS}2?"),
+                  "framed": (_PREFIXES.pattern, f"{_ENDINGS.pattern}2?")}
         alternatives = []
         for place, (before, after) in frames.items():
             pieces = [piece for piece in sorted(self._places[place])
                       if any(word_id in word_ids for _, _, word_id in self._values[piece])]
             for head, tail in product((True, False), repeat=2):
-                group = [piece for piece in pieces if _ascii_word_char(piece[0]) == head and _ascii_word_char(piece[-1]) == tail]
+                group = [piece for piece in pieces
+                         if _ascii_word_char(piece[0]) == head and _ascii_word_char(piece[-1]) == tail]
                 if group:
                     lead = r"\b" if head else ""
                     ends = after + (r"\b" if tail and place != "start" else "")
@@ -407,9 +410,8 @@ class TermMatcher:
     Occurrences are ``(start, end, term index)``, ``text[start:end]`` being the words matched.
     ``qualifiers`` are terms that matter only next to the others (a codebook's barrier cues): they are
     reported only in the sentences from a text's first term occurrence to its last, and numbered
-    after the terms. The matcher
-    remembers what it learnt about each word, so build it once and reuse it, and give it many texts
-    at once (:meth:`find_all`).
+    after the terms. The matcher remembers what it learnt about each word, so build it once and
+    reuse it, and give it many texts at once (:meth:`find_all`).
 
     One RE2 scan (a DFA, in C) finds the words that may be a term's anchor word (:func:`anchor_of`);
     each is checked in Python as a whole word (:data:`WORD_PATTERN`), and a phrase's other words are
@@ -439,15 +441,18 @@ class TermMatcher:
         leading = {word_id for word_id, entries in self._anchored.items()
                    if any(term < self._main_terms for term, _, _ in entries)}
         # Words anchoring a term are looked for in every text; words anchoring only qualifiers, in the
-        # texts where a term occurs.
-        self._terms_scan, self._qualifiers_scan = (self._scan_for(ids) for ids in (leading, set(self._anchored) - leading))
+        # sentences that hold a term.
+        self._terms_scan = self._scan_for(leading)
+        self._qualifiers_scan = self._scan_for(set(self._anchored) - leading)
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
         self._piece_edges: dict[str, _Edges] = {}       # piece -> its first and last words
 
     def _scan_for(self, word_ids: set[int]) -> _Scan | None:
+        """The scan for the anchor words ``word_ids`` (none if there are none)."""
         if not word_ids:
             return None
-        return _Scan(re2.compile(self._rules.pattern(word_ids), _RE2_OPTIONS).finditer, {i: self._anchored[i] for i in word_ids}, {})
+        expression = re2.compile(self._rules.pattern(word_ids), _RE2_OPTIONS)
+        return _Scan(expression.finditer, {word_id: self._anchored[word_id] for word_id in word_ids}, {})
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
