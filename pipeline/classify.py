@@ -229,21 +229,24 @@ def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook
     """``(id, codings)`` for each ``(id, text, lang)``, in order, reading ``items`` as it goes.
 
     Texts are coded in chunks of :data:`CHUNK_SIZE` (:func:`classify_texts`). With ``workers`` > 1,
-    the chunks are coded in that many processes (each compiles the codebook once), at most two chunks
-    per worker in flight. Workers send their codings back as plain numbers (code and keyword positions
-    in the codebook), cheap to pass between processes; this process turns them back into
-    :class:`Coding` objects.
+    this process codes the first chunk and the rest are coded in that many processes, at most two
+    chunks per worker in flight. Where processes are forked (Linux) the workers start from this
+    process's matcher and what it learnt of the first chunk's words; elsewhere each compiles the
+    codebook. Workers send their codings back as plain numbers (code and keyword positions in the
+    codebook), cheap to pass between processes; this process turns them back into :class:`Coding`
+    objects.
     """
     items = iter(items)
     chunks = iter(lambda: list(islice(items, CHUNK_SIZE)), [])
+    matcher = compile_codebook(codebook)
+    with fewer_collections():
+        for chunk in (chunks if workers <= 1 else islice(chunks, 1)):  # all, or the first before the workers
+            ids, texts, langs = zip(*chunk)
+            yield from zip(ids, classify_texts(texts, langs, matcher))
     if workers <= 1:
-        matcher = compile_codebook(codebook)
-        with fewer_collections():
-            for chunk in chunks:
-                ids, texts, langs = zip(*chunk)
-                yield from zip(ids, classify_texts(texts, langs, matcher))
         return
-    with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(codebook,)) as pool:
+    inherited = matcher if _forked_workers() else None
+    with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(codebook, inherited)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             ids, texts, langs = zip(*chunk)
@@ -274,9 +277,14 @@ _worker_matcher: Matcher | None = None
 _worker_positions: dict = {}  # code id -> position; (code id, keyword) -> keyword position in the code
 
 
-def _start_worker(codebook: Codebook) -> None:
+def _forked_workers() -> bool:
+    """Whether worker processes start as forks of this one, so they can inherit its matcher."""
+    return (multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]) == "fork"
+
+
+def _start_worker(codebook: Codebook, matcher: Matcher | None) -> None:
     global _worker_matcher
-    _worker_matcher = compile_codebook(codebook)
+    _worker_matcher = matcher or compile_codebook(codebook)
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])  # the process only codes (see fewer_collections)
     _worker_positions.update(codebook.code_positions)
     for code in codebook.codes:

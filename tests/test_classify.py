@@ -17,8 +17,9 @@ import pytest
 import yaml
 from sklearn.metrics import cohen_kappa_score
 
+from pipeline import classify as classify_module
 from pipeline.classify import (
-    PRACTICE, BARRIER, classify_file, classify_stream, classify_text, code_segments, compile_codebook,
+    CHUNK_SIZE, PRACTICE, BARRIER, classify_file, classify_stream, classify_text, code_segments, compile_codebook,
     output_columns, primary_code,
 )
 from pipeline.cli import main
@@ -210,7 +211,17 @@ def test_a_stream_codes_exactly_as_one_text_at_a_time():
     assert [classify_text(text, lang, matcher) for text, lang in zip(texts + texts_en, langs)] == one_by_one
     items = [(str(n), text, lang) for n, (text, lang) in enumerate(zip(texts + texts_en, langs))]
     assert [codings for _, codings in classify_stream(items, codebook)] == one_by_one
-    assert [codings for _, codings in classify_stream(items, codebook, workers=2)] == one_by_one
+    copies = 2 * CHUNK_SIZE // len(items) + 1  # this process codes the first chunk, the workers the others
+    assert [codings for _, codings in classify_stream(items * copies, codebook, workers=2)] == one_by_one * copies
+
+
+def test_workers_that_cannot_inherit_the_matcher_compile_their_own(monkeypatch):
+    monkeypatch.setattr(classify_module, "_forked_workers", lambda: False)  # as where processes are spawned
+    codebook = load_codebook()
+    items = [(str(n), text, "id") for n, text in enumerate(["Kami berdiskusi dengan pustakawan senior.",
+                                                          "Belum ada pelatihan IT.", "Tidak ada."] * CHUNK_SIZE)]
+    assert ([codings for _, codings in classify_stream(items, codebook, workers=2)]
+            == [codings for _, codings in classify_stream(items, codebook)])
 
 
 # --- the DataFrame API --------------------------------------------------------------------------------
