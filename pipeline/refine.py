@@ -23,7 +23,7 @@ from pipeline.cli import add_site_arguments, selected_sites
 from pipeline.codebook import Codebook, load_codebook, term_problem
 from pipeline.contracts import LANGUAGES
 from pipeline.errors import SeciError
-from pipeline.text import TermMatcher, words
+from pipeline.text import TermMatcher, indonesian_stop_words, words
 
 KWIC_COLUMNS = ["segment_id", "left", "match", "right"]
 TERM_COLUMNS = ["lang", "term", "count", "segments"]
@@ -125,9 +125,7 @@ def _is_content(word: str, lang: str) -> bool:
 def _stop_words(lang: str) -> frozenset[str]:
     """Sastrawi's Indonesian stop words, scikit-learn's English ones (NLTK's need a download)."""
     if lang == "id":
-        from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
-
-        return frozenset(StopWordRemoverFactory().get_stop_words())
+        return indonesian_stop_words()
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)

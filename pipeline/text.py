@@ -379,12 +379,15 @@ def term_words(term: str) -> list[tuple[str, bool]]:
 
 
 @functools.cache
+def indonesian_stop_words() -> frozenset[str]:
+    """Sastrawi's Indonesian stop words."""
+    return frozenset(StopWordRemoverFactory().get_stop_words())
+
+
 def _common_words(lang: str) -> frozenset[str]:
     """Words too common to anchor a phrase on (Sastrawi's Indonesian stop words; none for English,
     where a phrase's longest word is a good anchor already)."""
-    if lang == "id":
-        return frozenset(StopWordRemoverFactory().get_stop_words())
-    return frozenset()
+    return indonesian_stop_words() if lang == "id" else frozenset()
 
 
 def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
