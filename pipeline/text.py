@@ -41,6 +41,13 @@ from operator import itemgetter
 from typing import NamedTuple
 
 import re2
+from Sastrawi.Stemmer.Context.Removal import Removal
+from Sastrawi.Stemmer.Context.Visitor.AbstractDisambiguatePrefixRule import AbstractDisambiguatePrefixRule
+from Sastrawi.Stemmer.Context.Visitor.PrefixDisambiguator import PrefixDisambiguator
+from Sastrawi.Stemmer.Context.Visitor.RemoveDerivationalSuffix import RemoveDerivationalSuffix
+from Sastrawi.Stemmer.Context.Visitor.RemoveInflectionalParticle import RemoveInflectionalParticle
+from Sastrawi.Stemmer.Context.Visitor.RemoveInflectionalPossessivePronoun import RemoveInflectionalPossessivePronoun
+from Sastrawi.Stemmer.Context.Visitor.RemovePlainPrefix import RemovePlainPrefix
 from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
@@ -135,9 +142,47 @@ class _RootDictionary:
         self.contains = roots.__contains__
 
 
+class _LiteralRemoval:
+    """One of Sastrawi's affix-removing steps, recording what it removed with ``str.replace``.
+
+    Sastrawi's own steps find the removed part with ``re.sub(rest, "", word)``, compiling every new
+    word as a regular expression: half of its time on a new word, and Python's cache of 512 patterns
+    thrashes. The rest is letters, digits and hyphens (all Sastrawi is given), which such a pattern
+    matches literally, so ``str.replace`` removes the same part and every stem stays Sastrawi's (a
+    test compares the two stemmers on 11,000 words)."""
+
+    def __init__(self, step, affix_type: str):
+        self._step, self._affix_type = step, affix_type
+
+    def visit(self, context) -> None:
+        word = context.current_word
+        if isinstance(self._step, AbstractDisambiguatePrefixRule):
+            result = None
+            for disambiguator in self._step.disambiguators:
+                result = disambiguator.disambiguate(word)
+                if context.dictionary.contains(result):
+                    break
+        else:
+            result = self._step.remove(word)
+            if result == word:
+                result = None
+        if result is not None:
+            context.add_removal(Removal(self._step, word, result, word.replace(result, "", 1), self._affix_type))
+            context.current_word = result
+
+
+_AFFIX_TYPES = {  # Sastrawi's steps that remove an affix, and the type they record
+    RemoveInflectionalParticle: "P", RemoveInflectionalPossessivePronoun: "PP", RemoveDerivationalSuffix: "DS",
+    RemovePlainPrefix: "DP", PrefixDisambiguator: "DP",
+}
+
+
 def _sastrawi() -> Callable[[str], str]:
     # The plain stemmer, not the factory's CachedStemmer, whose cache never empties.
     sastrawi = SastrawiStemmer(_RootDictionary(indonesian_roots()))
+    for steps in (sastrawi.visitor_provider.suffix_visitors, sastrawi.visitor_provider.prefix_visitors):
+        steps[:] = [_LiteralRemoval(step, _AFFIX_TYPES[type(step)]) if type(step) in _AFFIX_TYPES else step
+                    for step in steps]
 
     def stem(word: str) -> str:
         return sastrawi.stem_word(word) if _SASTRAWI_WORD.fullmatch(word) else word

@@ -137,6 +137,24 @@ def test_every_affixed_word_sastrawi_reduces_to_a_root_holds_a_root_form_in_an_a
     assert checked > 300
 
 
+def test_the_stemmer_gives_sastrawis_own_stems():
+    """Its affix steps record what they removed without regular expressions; the stems must not change."""
+    from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
+
+    sastrawi = SastrawiStemmer(text_module._RootDictionary(indonesian_roots()))
+    rng = random.Random(11)
+    roots = rng.sample(sorted(indonesian_roots()), 100)
+    sample = {prefix + root + suffix for root in roots for prefix in PREFIXES for suffix in SUFFIXES}
+    sample |= {nasal(head, root) + suffix for root in roots for head in ("me", "pe", "memper") for suffix in SUFFIXES}
+    sample |= {f"{root}-{root}{suffix}" for root in roots for suffix in ("", "an", "nya")}
+    sample |= {f"{root}-{nasal('me', root)}" for root in roots} | {"e-book", "tukar-menukar", "buku-ku", "3-4"}
+    for transcript in sorted((Path(__file__).parents[1] / "data/raw/uin-imam-bonjol/transcripts").iterdir()):
+        sample |= set(words(transcript.read_text(encoding="utf-8")))
+    ours = text_module._sastrawi()
+    assert len(sample) > 11_000
+    assert [word for word in sorted(sample) if ours(word) != (sastrawi.stem_word(word) if text_module._SASTRAWI_WORD.fullmatch(word) else word)] == []
+
+
 def test_real_affixed_words_hold_a_root_form_in_an_affix_frame():
     for word, root in [("menulis", "tulis"), ("memukul", "pukul"), ("mengambil", "ambil"), ("menyapu", "sapu"),
                        ("kinerja", "kerja"), ("pelajaran", "ajar"), ("mempelajari", "ajar"),
