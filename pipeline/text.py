@@ -279,8 +279,8 @@ class _WordRules:
         self._stem = stemmer(lang)
         self._values: dict[str, list[tuple[str, str, int]]] = {}  # piece -> (kind, term word, word id)
         self._places: dict[str, set[str]] = {"start": set(), "whole": set(), "framed": set()}
-        self._by_head: dict[str, list[str]] = {}  # first three letters -> pieces
-        self._short: list[str] = []               # pieces under three letters
+        self._by_head: dict[str, list[str]] = {}  # first four letters -> pieces of four or more
+        self._short: list[str] = []               # pieces under four letters
 
     def add(self, word: str, glob: bool, word_id: int) -> None:
         if glob:
@@ -303,8 +303,8 @@ class _WordRules:
     def _file(self, piece: str, kind: str, term_word: str, word_id: int, *, place: str) -> None:
         """File ``piece`` as found at the ``start`` of a word, as the ``whole`` word (clitics apart),
         or ``framed`` by Sastrawi's prefixes and endings."""
-        if piece not in self._values and len(piece) >= 3:
-            self._by_head.setdefault(piece[:3], []).append(piece)
+        if piece not in self._values and len(piece) >= 4:
+            self._by_head.setdefault(piece[:4], []).append(piece)
         elif piece not in self._values:
             self._short.append(piece)
         self._values.setdefault(piece, []).append((kind, term_word, word_id))
@@ -363,8 +363,8 @@ class _WordRules:
     def _found_in(self, word: str) -> list[tuple[str, tuple[str, str, int]]]:
         """``(piece, value)`` for every filed piece that occurs in ``word``."""
         pieces = [piece for piece in self._short if piece in word]
-        for at in range(len(word) - 2):
-            bucket = self._by_head.get(word[at:at + 3])
+        for at in range(len(word) - 3):
+            bucket = self._by_head.get(word[at:at + 4])
             if bucket:
                 pieces += [piece for piece in bucket if word.startswith(piece, at)]
         return [(piece, value) for piece in pieces for value in self._values[piece]]
@@ -546,15 +546,16 @@ class TermMatcher:
             word = word_at(text, start)  # None inside a word
             if word is None:
                 continue
-            anchor = anchors.get(word.group()) or self._anchor(scan, word.group())
+            key = word.group()
+            anchor = anchors.get(key) or self._anchor(scan, key)
             one_word_terms, leads, phrases = anchor.one_word_terms, anchor.leads, anchor.phrases
+            end = start + len(key)
             if one_word_terms:
-                end = word.end()
                 found[n] += [(start, end, term) for term in one_word_terms]
                 if leads:
                     leading.add(n)
             if phrases:
-                matched = self._phrases(text, start, word.end(), anchor)
+                matched = self._phrases(text, start, end, anchor)
                 if matched:
                     found[n] += matched
                     if any(term < main_terms for _, _, term in matched):
