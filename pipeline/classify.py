@@ -170,7 +170,7 @@ def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: 
     for code_id in sorted(by_code, key=positions.__getitem__):  # codebook order
         code = codebook.codes[positions[code_id]]
         evidence = _counted(by_code[code_id])
-        score = round(sum(hit.keyword.weight for hit in evidence), 6)
+        score = round(sum([hit.keyword.weight for hit in evidence]), 6)
         if score >= code.threshold:
             near = cues and any(_near(text, hit, cue, codebook.barrier_window) for hit in evidence for cue in cues)
             codings.append(Coding(code.id, score, BARRIER if near else PRACTICE, evidence))

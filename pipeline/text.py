@@ -62,6 +62,7 @@ _WORD = re.compile(WORD_PATTERN)
 _WORD_AT = re.compile(r"(?<!\w)(?<!\w[-'’])" + WORD_PATTERN)  # a word that begins here
 SENTENCE_ENDS = ".!?…"
 _SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
+_TO_LAST_SENTENCE_END = re.compile(f".*[{SENTENCE_ENDS}]", re.DOTALL)
 _NO_IDS: frozenset[int] = frozenset()
 _REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
 _SASTRAWI_WORD = re.compile(r"[a-z0-9-]+")                     # what Sastrawi's stemmer accepts
@@ -448,8 +449,8 @@ def _sentences_around(text: str, occurrences: list[tuple[int, int, int]]) -> tup
     """``(start, end)`` of the sentences from the one holding the first of ``occurrences`` to the one
     holding the last (a sentence ends after . ! ? or …)."""
     first, last = min(occurrences)[0], max(map(itemgetter(1), occurrences))
-    after = _SENTENCE_END.search(text, last)
-    return max([text.rfind(mark, 0, first) for mark in SENTENCE_ENDS]) + 1, after.end() if after else len(text)
+    before, after = _TO_LAST_SENTENCE_END.match(text, 0, first), _SENTENCE_END.search(text, last)
+    return before.end() if before else 0, after.end() if after else len(text)
 
 
 class TermMatcher:
