@@ -30,6 +30,7 @@ import platform
 import re
 import shutil
 import sys
+import tempfile
 import webbrowser
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -320,31 +321,58 @@ def execute_notebook(job: NotebookJob) -> ExecutedNotebook:
 
     A failing cell raises :class:`StageError` naming the notebook, the cell (its place in the notebook
     as committed, counting from 1, and its first line) and the error; the executed notebook, error
-    included, stays in the staging folder for inspection.
+    included, stays in the staging folder for inspection. A kernel that could not run is reported
+    with the last line it wrote to its standard error, which otherwise never reaches the terminal.
     """
     import nbformat
     import papermill
     from papermill.exceptions import PapermillException, PapermillExecutionError
 
     target = job.staging / job.notebook.name
-    try:
-        executed = papermill.execute_notebook(
-            str(job.notebook), str(target), parameters=job.parameters, kernel_name=KERNEL, cwd=str(job.staging),
-            progress_bar=False, request_save_on_cell_execute=False,
-            # The kernel's own log says nothing a reader can act on (a TCP warning at start, the interrupt
-            # jupyter_client sends before shutdown); failing cells are reported from their outputs.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
-    except PapermillExecutionError as error:
-        raise StageError(_failed_cell_message(job, error)) from None
-    except (PapermillException, RuntimeError, TimeoutError) as error:
-        raise StageError(f"{_shown(job.notebook)}: could not be executed: {error}".splitlines()[0]) from None
+    with tempfile.TemporaryFile() as kernel_stderr:
+        try:
+            executed = papermill.execute_notebook(
+                str(job.notebook), str(target), parameters=job.parameters, kernel_name=KERNEL, cwd=str(job.staging),
+                progress_bar=False, request_save_on_cell_execute=False,
+                # The kernel's own log says nothing a reader can act on (a TCP warning at start, the interrupt
+                # jupyter_client sends before shutdown); failing cells are reported from their outputs.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                kernel_manager_class=_kernel_manager_writing_stderr_to(kernel_stderr),
+            )
+        except PapermillExecutionError as error:
+            raise StageError(_failed_cell_message(job, error)) from None
+        except (PapermillException, RuntimeError, TimeoutError) as error:
+            said = _last_line(kernel_stderr)
+            raise StageError(f"{_shown(job.notebook)}: could not be executed: {str(error).splitlines()[0]}"
+                             + (f"; the kernel's last words: {said}" if said else "")) from None
     committed_ids = {cell.get("id") for cell in json.loads(job.notebook.read_text(encoding="utf-8"))["cells"]}
     executed = without_timestamps(executed, job.notebook.name, job.parameters["site"], committed_ids)
     write_text(target, nbformat.writes(executed) + "\n")
     title = notebook_title(executed, job.notebook.stem)
     write_text(target.with_suffix(".html"), notebook_html(executed, title, job.parameters["report_lang"]))
     return ExecutedNotebook(job.notebook.stem, title)
+
+
+def _kernel_manager_writing_stderr_to(log):
+    """A kernel manager whose kernels write their standard error to ``log``, not to the terminal.
+
+    A kernel shut down after a failing cell may print a traceback of its own (tornado's "Uncaught
+    exception in ZMQStream callback", now and then, as it races the shutdown): noise between the
+    progress bar and the one-line error. What a kernel that could not start said is kept for the
+    error message."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class KernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):  # jupyter_client's hook for launching differently
+            return await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
+
+    return KernelManager
+
+
+def _last_line(log) -> str:
+    log.seek(0)
+    lines = log.read().decode("utf-8", "replace").strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def _failed_cell_message(job: NotebookJob, error) -> str:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -96,6 +97,29 @@ def test_failing_cell_names_notebook_cell_and_error_and_keeps_the_previous_repor
     assert file_hashes(report) == before
     assert (root / "reports" / f".{SITE}.staging" / "02_fails.ipynb").is_file()
     assert sorted(p.name for p in (root / "reports").iterdir()) == [f".{SITE}.staging", SITE]
+
+
+def test_a_kernel_that_cannot_start_is_reported_in_one_line_with_its_last_words(small_project, tmp_path,
+                                                                                monkeypatch):
+    # A "python3" kernel found first on JUPYTER_PATH, which dies at once writing to its standard error.
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import sys; sys.exit('ipykernel is missing here')"],
+        "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    root = tmp_path / "project"
+    shutil.copytree(small_project, root)
+    before = file_hashes(root / "reports" / SITE)
+
+    result = seci(root, "run", "--site", SITE, "--no-browser")
+
+    assert result.returncode == 2
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
+    assert line.startswith("seci: error: notebooks/01_segments.ipynb: could not be executed: ")
+    assert line.endswith("; the kernel's last words: ipykernel is missing here")
+    assert result.stderr.count("ipykernel is missing here") == 1  # the kernel's own output stays off the terminal
+    assert file_hashes(root / "reports" / SITE) == before
 
 
 def test_report_language_option_overrides_the_site_language(small_project, tmp_path):
