@@ -17,9 +17,9 @@ Each measurement runs in a fresh Python process, so caches start cold (stemming 
 peak memory (resident set; for workers, the largest process) is the method's own. Building the
 matcher counts, for classify and flashtext alike; start-up and reading the codebook do not. Every
 method runs ``--repeat`` times, in rounds, and the fastest run counts: on a shared machine the others
-are slowed by other work (the median beside it shows by how much). The report ends with the targets and whether each is met: classify within
-2.5x the floor's time and at least 2x flashtext's throughput, more workers faster than one, peak
-memory under 300 MB (at 100 MB of text).
+are slowed by other work (the median beside it shows by how much). The report ends with the targets
+and whether each is met: classify within 2.5x the floor's time and at least 2x flashtext's
+throughput, more workers faster than one, peak memory under 300 MB (at 100 MB of text).
 """
 
 from __future__ import annotations
