@@ -1,34 +1,38 @@
 """The ``seci`` command line (also ``python -m pipeline``).
 
-Each stage module registers its own sub-commands through ``register(subparsers)``, setting
-``handler`` to a function ``(args) -> int``. This module only assembles them and turns a
-:class:`~pipeline.errors.SeciError` into its one-line message and exit status 2.
+Every sub-command is declared here, and each handler imports the stage it runs only when it runs,
+so ``seci --help`` answers without loading pandas, the classifier or the notebook tools. No stage
+imports this module. A :class:`~pipeline.errors.SeciError` becomes its one-line message and exit
+status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import json
+import os
 import sys
+from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import SeciError
-
-# The modules that contribute sub-commands, in the order `seci --help` lists them.
-COMMAND_MODULES = (
-    "pipeline.report",
-    "pipeline.sites",
-    "pipeline.ingest",
-    "pipeline.codebook",
-    "pipeline.codebook_import",
-    "pipeline.classify",
-    "pipeline.refine",
-    "pipeline.agreement",
-    "pipeline.review",
-    "pipeline.qdpx",
-    "pipeline.bench",
+from pipeline.contracts import (
+    CI_LEVEL,
+    CODINGS_FILE,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    HUMAN_CODINGS_FILE,
+    INFORMANTS_FILE,
+    LANGUAGES,
+    RAW_DIR,
+    SEGMENTS_FILE,
+    STUDY_FILE,
+    TRANSCRIPTS_DIR,
+    list_sites,
+    processed_site_dir,
 )
+from pipeline.errors import InputError, SeciError
 
+# --- the options several commands share ------------------------------------------------------------
 
 def add_site_arguments(parser: argparse.ArgumentParser, *, help_site: str = "") -> None:
     """The options every site-level command shares: the project root and the site(s)."""
@@ -41,11 +45,6 @@ def add_site_arguments(parser: argparse.ArgumentParser, *, help_site: str = "") 
 
 def selected_sites(args: argparse.Namespace) -> list[str]:
     """The sites named with ``--site``, or every site under ``data/raw/``; an unknown site is an error."""
-    from pathlib import Path
-
-    from pipeline.contracts import RAW_DIR, list_sites
-    from pipeline.errors import InputError
-
     available = list_sites(Path(args.root))
     for site in args.sites or []:
         if site not in available:
@@ -58,6 +57,213 @@ def selected_sites(args: argparse.Namespace) -> list[str]:
     return list(args.sites or available)
 
 
+def _whole_number(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+# --- seci run -----------------------------------------------------------------------------------------
+
+def run_command(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from pipeline.report.run import run_study
+
+    indexes = run_study(Path(args.root), selected_sites(args), report_lang=args.report_lang)
+    for index in indexes:
+        print(index)
+    if not args.no_browser and _can_open_browser():
+        webbrowser.open(indexes[0].resolve().as_uri())
+    return 0
+
+
+def _can_open_browser() -> bool:
+    """Only in a terminal on a desktop: never from CI, make test or a headless server."""
+    desktop = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    return sys.stdout.isatty() and bool(desktop)
+
+
+# --- the corpus ------------------------------------------------------------------------------------
+
+def init_site_command(args: argparse.Namespace) -> int:
+    from pipeline.corpus.sites import init_site
+
+    site_dir = init_site(Path(args.root), args.name, language=args.lang)
+    print(f"created {site_dir}: list your informants in {INFORMANTS_FILE}, put their transcripts in "
+          f"{TRANSCRIPTS_DIR}/, check {STUDY_FILE}, then run `seci ingest --site {args.name}`")
+    return 0
+
+
+def ingest_command(args: argparse.Namespace) -> int:
+    """Validate every selected site first, then write them all."""
+    from pipeline.corpus.ingest import build_site, write_site
+
+    root = Path(args.root)
+    built = [build_site(root, site) for site in selected_sites(args)]
+    for ingested in built:
+        write_site(root, ingested)
+        segments = ingested.segments
+        answers = int((segments["speaker"] == "informant").sum())
+        print(f"{ingested.site}: {len(ingested.transcripts)} informants, {answers} informant segments "
+              f"-> {processed_site_dir(root, ingested.site) / SEGMENTS_FILE}")
+    return 0
+
+
+# --- coding --------------------------------------------------------------------------------------------
+
+def check_codebook_command(args: argparse.Namespace) -> int:
+    from pipeline.coding.codebook import codebook_summary, load_codebook
+
+    print(codebook_summary(load_codebook(args.path)), end="")
+    return 0
+
+
+def import_codebook_command(args: argparse.Namespace) -> int:
+    from pipeline.coding.codebook import codebook_summary, codebook_to_yaml, load_codebook
+    from pipeline.coding.codebook_import import import_codebook
+    from pipeline.errors import CodebookError
+    from pipeline.files import write_text
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CodebookError(out, "already exists", fix="choose another --out or add --force to overwrite it")
+    codebook = import_codebook(args.file, args.lang)
+    write_text(out, codebook_to_yaml(codebook))
+    print(codebook_summary(load_codebook(out)), end="")
+    print(f"wrote {out}: write each code's definition, inclusion and exclusion criteria (now TODO) before coding")
+    return 0
+
+
+def classify_command(args: argparse.Namespace) -> int:
+    from pipeline.coding.classify import classify_file
+    from pipeline.coding.codebook import load_codebook
+
+    codebook = load_codebook(args.codebook)
+    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=max(1, args.workers))
+    print(f"{args.input}: {rows} rows, {coded} with at least one code -> {args.out}")
+    return 0
+
+
+def code_command(args: argparse.Namespace) -> int:
+    from pipeline.coding.classify import code_site
+
+    for site in selected_sites(args):
+        codings = code_site(args.root, site)
+        print(f"{site}: {len(codings)} codings in {codings['segment_id'].nunique()} segments "
+              f"-> {processed_site_dir(Path(args.root), site) / CODINGS_FILE}")
+    return 0
+
+
+def refine_command(args: argparse.Namespace) -> int:
+    from pipeline.coding.classify import read_segments, site_codebook
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.coding.refine import (
+        collocations,
+        informant_answers,
+        keyword_hits,
+        keyword_in_context,
+        silent_keywords,
+        top_terms,
+        uncoded_answers,
+    )
+
+    for site in selected_sites(args):
+        segments = read_segments(args.root, site)
+        if args.lang:
+            segments = segments[segments["lang"] == args.lang]
+        codebook = load_codebook(args.codebook) if args.codebook else site_codebook(args.root, site)
+        print(f"== {site} (codebook {codebook.source}) ==")
+        if args.kwic:
+            _print_table(f"'{args.kwic}' in context", keyword_in_context(segments, args.kwic))
+            continue
+        hits = keyword_hits(segments, codebook)
+        fired = hits[hits["hits"] > 0].sort_values(["hits", "code_id", "keyword"], ascending=[False, True, True])
+        _print_table(f"keywords that fire ({len(fired)} of {len(hits)}), most hits first", fired.head(args.top))
+        silent = silent_keywords(hits)
+        for (code_id, lang), group in silent.groupby(["code_id", "lang"], sort=False):
+            print(f"never fire: {code_id} ({lang}): {', '.join(group['keyword'])}")
+        uncoded = uncoded_answers(segments, codebook)
+        print(f"\n{len(uncoded)} of {len(informant_answers(segments))} informant segments got no code")
+        _print_table("top terms in uncoded segments", top_terms(uncoded, args.top))
+        _print_table("collocations in uncoded segments", collocations(uncoded, args.top))
+    return 0
+
+
+def _print_table(title: str, table) -> None:
+    print(f"\n{title}:")
+    print(table.to_string(index=False) if len(table) else "  (none)")
+
+
+# --- agreement and human coding -----------------------------------------------------------------------
+
+def agreement_command(args: argparse.Namespace) -> int:
+    from pipeline.analysis.agreement import (
+        agreement_summary,
+        check_codes,
+        coding_from_rows,
+        compare_codings,
+        format_agreement,
+        read_coding_rows,
+    )
+
+    gold_rows, pred_rows = read_coding_rows(args.gold), read_coding_rows(args.pred)
+    codes = None
+    if args.codebook:
+        from pipeline.coding.codebook import load_codebook
+
+        codes = list(load_codebook(args.codebook).code_ids)
+        check_codes(args.gold, gold_rows, codes, args.codebook)
+        check_codes(args.pred, pred_rows, codes, args.codebook)
+    gold, pred = coding_from_rows(gold_rows), coding_from_rows(pred_rows)
+    if not set(gold) & set(pred):
+        raise InputError(args.pred, f"no id in common with {args.gold}",
+                         fix="compare two codings of the same units (the id column must match)")
+    if codes is None and not any(row.code for row in gold_rows + pred_rows):
+        raise InputError(args.gold, f"neither this file nor {args.pred} assigns any code",
+                         fix="nothing to compare; give --codebook to report on its codes anyway")
+    result = compare_codings(gold, pred, codes=codes, resamples=args.resamples, seed=args.seed)
+    print(json.dumps(agreement_summary(result), ensure_ascii=False, allow_nan=False) if args.json else format_agreement(result))
+    return 0
+
+
+def review_sheet_command(args: argparse.Namespace) -> int:
+    from pipeline.report.review import write_review_sheet
+
+    for site in selected_sites(args):
+        path = write_review_sheet(args.root, site, with_classifier_codes=args.with_classifier_codes)
+        print(f"{site}: review sheet -> {path}")
+    return 0
+
+
+def import_coding_command(args: argparse.Namespace) -> int:
+    from pipeline.report.review import import_coding
+
+    sites = selected_sites(args)
+    if len(sites) != 1:
+        raise SeciError(f"the sheets must belong to one site; name it with --site (sites: {', '.join(sites)})")
+    codings = import_coding(args.root, sites[0], args.sheets, coder=args.coder)
+    out_path = processed_site_dir(Path(args.root), sites[0]) / HUMAN_CODINGS_FILE
+    for coder, rows in codings.groupby("coder", sort=True):
+        print(f"{coder}: {rows['segment_id'].nunique()} segments coded")
+    print(f"-> {out_path}")
+    return 0
+
+
+def export_qdpx_command(args: argparse.Namespace) -> int:
+    from pipeline.report.qdpx import export_qdpx
+
+    sites = selected_sites(args)
+    if args.out and len(sites) != 1:
+        raise SeciError(f"--out names one file; choose one site with --site (sites: {', '.join(sites)})")
+    for site in sites:
+        path = export_qdpx(args.root, site, args.out, lang=args.lang)
+        print(f"{site}: REFI-QDA project -> {path}")
+    return 0
+
+
+# --- the parser ------------------------------------------------------------------------------------------
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="seci",
@@ -65,9 +271,137 @@ def build_parser() -> argparse.ArgumentParser:
         "and build the findings report.",
     )
     parser.add_argument("--version", action="version", version=f"seci-kit {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser(
+        "run", help="the whole study: ingest, code, execute the notebooks, write reports/<site>/",
+        description="Ingest and code every site (or those named), execute the notebooks with papermill and "
+        "write reports/<site>/. A failed run leaves the previous report in place.",
+    )
+    add_site_arguments(run)
+    run.add_argument("--report-lang", choices=LANGUAGES,
+                     help="language of the report's headings and prose (default: the site's language)")
+    run.add_argument("--no-browser", action="store_true", help="do not open the report in a web browser")
+    run.set_defaults(handler=run_command)
+
+    init = commands.add_parser(
+        "init-site", help="start a new site: data/raw/NAME with informants.csv, study.yaml, transcripts/",
+        description="Scaffold data/raw/NAME for your own interviews. Never overwrites an existing site.",
+    )
+    init.add_argument("name", metavar="NAME", help="the site's folder name, e.g. my-library")
+    init.add_argument("--lang", choices=LANGUAGES, default="id",
+                      help="language of the transcripts; sets the default speaker labels (default: id)")
+    init.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
+    init.set_defaults(handler=init_site_command)
+
+    ingest = commands.add_parser(
+        "ingest", help="read, clean, de-identify and segment the transcripts of each site",
+        description="Write data/processed/<site>/segments.csv and the cleaned transcripts.",
+    )
+    add_site_arguments(ingest)
+    ingest.set_defaults(handler=ingest_command)
+
+    check = commands.add_parser(
+        "check-codebook", help="validate a codebook and summarise its codes and keywords",
+        description="Validate a codebook (default: the SECI codebook shipped with seci-kit) and print its "
+        "codes per group and keywords per language. A malformed codebook stops with one line naming the "
+        "file, the line, the code and the field.",
+    )
+    check.add_argument("path", nargs="?", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    check.set_defaults(handler=check_codebook_command)
+
+    importing = commands.add_parser(
+        "import-codebook", help="turn a LIWC .dic or quanteda YAML dictionary into a seci-kit codebook",
+        description="Import a LIWC-style .dic or a quanteda-style .yml/.yaml dictionary as a codebook: one "
+        "code per category, its terms as keywords of the language given. Definitions and criteria are "
+        "left as TODO placeholders to write before coding.",
+    )
+    importing.add_argument("file", metavar="FILE", help="the dictionary (.dic, .yml or .yaml)")
+    importing.add_argument("--lang", required=True, choices=LANGUAGES, help="the language of its terms")
+    importing.add_argument("--out", required=True, metavar="OUT.yaml", help="the codebook to write")
+    importing.add_argument("--force", action="store_true", help="overwrite OUT.yaml if it exists")
+    importing.set_defaults(handler=import_codebook_command)
+
+    classify = commands.add_parser(
+        "classify", help="code the texts of a CSV or JSON Lines file with a codebook",
+        description="Code every row of INPUT (CSV or JSON Lines with columns id, text and optionally lang) "
+        "and write OUTPUT (format by extension): id, codes (codebook order, ';'-joined), primary_code, "
+        "and per code its score, status (practice/barrier) and evidence (term@start-end).",
+    )
+    classify.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file with columns id, text [, lang]")
+    classify.add_argument("--out", required=True, metavar="OUTPUT", help="the .csv or .jsonl file to write")
+    classify.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    classify.add_argument("--lang", choices=LANGUAGES, default="id",
+                          help="language of the rows without a lang value (default: id)")
+    classify.add_argument("--workers", type=int, default=1, metavar="N", help="processes to code with (default: 1)")
+    classify.set_defaults(handler=classify_command)
+
+    code = commands.add_parser(
+        "code", help="code each site's segments.csv into codings.csv",
+        description="Code the informants' segments of each site with the codebook its study.yaml names "
+        "(default: the SECI codebook) and write data/processed/<site>/codings.csv.",
+    )
+    add_site_arguments(code)
+    code.set_defaults(handler=code_command)
+
+    refine = commands.add_parser(
+        "refine", help="aids for refining the codebook: keyword in context, what uncoded answers say, keyword hits",
+        description="For each site: keyword hit counts and the keywords that never fire, then the top terms "
+        "and collocations in the informants' answers that got no code. With --kwic TERM: every occurrence of "
+        "TERM in context instead (matched like a keyword: 'diskusi' also shows 'berdiskusi').",
+    )
+    add_site_arguments(refine)
+    refine.add_argument("--kwic", metavar="TERM", help="show TERM (a word, phrase or word* glob) in context")
+    refine.add_argument("--lang", choices=LANGUAGES, help="only segments in this language")
+    refine.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the site's codebook)")
+    refine.add_argument("--top", type=int, default=20, metavar="N", help="rows per table (default: 20)")
+    refine.set_defaults(handler=refine_command)
+
+    agreement = commands.add_parser(
+        "agreement", help="agreement between two codings: kappa, alpha, precision/recall/F1 per code",
+        description="Compare PRED with GOLD. Each is CSV, TSV or JSON Lines with columns id and code, one row "
+        "per assigned code (a row with an empty code marks a unit that got no code). The units are the ids of "
+        "both files together; a code absent for an id counts as not assigned.",
+    )
+    agreement.add_argument("gold", type=Path, metavar="GOLD", help="the reference coding")
+    agreement.add_argument("pred", type=Path, metavar="PRED", help="the coding to check against GOLD")
+    agreement.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    agreement.add_argument("--codebook", type=Path, help="list every code of this codebook and reject codes not in it")
+    agreement.add_argument("--resamples", type=_whole_number, default=DEFAULT_RESAMPLES,
+                           help=f"bootstrap resamples for the {CI_LEVEL:.0%} intervals (0: none; default {DEFAULT_RESAMPLES})")
+    agreement.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
+    agreement.set_defaults(handler=agreement_command)
+
+    sheet = commands.add_parser(
+        "review-sheet", help="write a blank sheet for human coders (data/processed/<site>/review_sheet.csv)",
+        description="One row per informant answer, one empty column per code: mark 1 or x where a code applies. "
+        "The classifier's codes are left out so that human coding is independent of them.",
+    )
+    add_site_arguments(sheet)
+    sheet.add_argument("--with-classifier-codes", action="store_true",
+                       help="add the classifier's codes as a last column (for adjudication, not for independent coding)")
+    sheet.set_defaults(handler=review_sheet_command)
+
+    imports = commands.add_parser(
+        "import-coding", help="read filled review sheets into data/processed/<site>/human_codings.csv",
+        description="Read sheets filled by human coders (CSV UTF-8) into the codings.csv format with each coder's name.",
+    )
+    imports.add_argument("sheets", nargs="+", type=Path, metavar="SHEET", help="filled review sheet(s)")
+    who = imports.add_mutually_exclusive_group(required=True)
+    who.add_argument("--coder", help="the name of the coder who filled every SHEET")
+    who.add_argument("--coder-from-filename", action="store_true",
+                     help="each sheet's coder is its file name (ana.csv or review_sheet_ana.csv -> ana)")
+    add_site_arguments(imports, help_site="the site the sheets belong to (may be left out when there is one site)")
+    imports.set_defaults(handler=import_coding_command)
+
+    qdpx = commands.add_parser(
+        "export-qdpx", help="export the coded interviews as a REFI-QDA project (.qdpx)",
+        description="Write reports/<site>/project.qdpx for ATLAS.ti, MAXQDA, NVivo or QDA Miner.",
+    )
+    add_site_arguments(qdpx)
+    qdpx.add_argument("--out", type=Path, help="where to write the .qdpx (one site only; default reports/<site>/project.qdpx)")
+    qdpx.add_argument("--lang", choices=LANGUAGES, help="language of code names (default: the transcripts')")
+    qdpx.set_defaults(handler=export_qdpx_command)
     return parser
 
 

@@ -1,7 +1,7 @@
 """The data contracts between stages: one place for every column name and path.
 
 Stages import these names instead of spelling columns and folders themselves, so a contract changes
-in one place. See DESIGN.md ("Data contracts") for what each column means.
+in one place. See ``docs/design.md`` ("Data contracts") for what each column means.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ LANGUAGES = ("id", "en")
 # --- data/processed/<site>/ ---------------------------------------------------------------------
 SEGMENTS_FILE = "segments.csv"
 CODINGS_FILE = "codings.csv"
-HUMAN_CODINGS_FILE = "human_codings.csv"  # codings.csv contract, one coder per human; see pipeline.review
+HUMAN_CODINGS_FILE = "human_codings.csv"  # codings.csv contract, one coder per human; see pipeline.report.review
 REVIEW_SHEET_FILE = "review_sheet.csv"  # blank sheet for human coders (seci review-sheet)
 CLEANED_DIR = "transcripts"  # cleaned, de-identified transcripts: segment offsets point into these
 SEGMENT_COLUMNS = [
@@ -30,8 +30,20 @@ SPEAKERS = ("informant", "interviewer")
 CODING_COLUMNS = ["segment_id", "code_id", "score", "matched", "status", "coder"]
 STATUSES = ("practice", "barrier")
 
+# --- reports/<site>/ ------------------------------------------------------------------------------
+INDEX_FILE = "index.html"
+MANIFEST_FILE = "manifest.json"
+QDPX_FILE = "project.qdpx"
+FIGURES_DIR = "figures"  # where the notebooks save figures and tables, inside the report folder
+TABLES_DIR = "tables"
+
 # --- the four SECI modes: fixed code ids ---------------------------------------------------------
 SECI_MODES = ("socialization", "externalization", "combination", "internalization")
+
+# --- agreement: bootstrap intervals (seci agreement, 06_validation) ------------------------------
+DEFAULT_RESAMPLES = 1000
+DEFAULT_SEED = 0
+CI_LEVEL = 0.95
 
 # --- folders --------------------------------------------------------------------------------------
 RAW_DIR = Path("data/raw")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.codebook import load_codebook
+from pipeline.coding.codebook import load_codebook
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, CODING_COLUMNS, CODINGS_FILE, processed_site_dir, raw_site_dir
+from pipeline.corpus.ingest import ingest_site
 from pipeline.files import write_csv
-from pipeline.ingest import ingest_site
 
 PROJECT = Path(__file__).resolve().parents[1]
 SITE = "uin-imam-bonjol"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-from pipeline import agreement
+from pipeline.analysis import agreement
 from pipeline.cli import main
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example C: 4 observers x 12 units,
@@ -278,7 +278,7 @@ def test_cli_with_no_code_on_either_side_says_there_is_nothing_to_compare(tmp_pa
 
 
 def test_cli_rejects_codes_not_in_the_codebook(tmp_path, capsys):
-    from pipeline.codebook import load_codebook
+    from pipeline.coding.codebook import load_codebook
 
     known = list(load_codebook().code_ids)
     write_long(tmp_path / "gold.csv", [("x1", known[0]), ("x2", "sosialisasi")])
@@ -291,7 +291,7 @@ def test_cli_rejects_codes_not_in_the_codebook(tmp_path, capsys):
 
 
 def test_cli_with_a_codebook_lists_its_unused_codes(tmp_path, capsys):
-    from pipeline.codebook import load_codebook
+    from pipeline.coding.codebook import load_codebook
     from pipeline.contracts import DEFAULT_CODEBOOK
 
     known = list(load_codebook().code_ids)

@@ -13,15 +13,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import analysis, tables
+from pipeline.analysis import counts
+from pipeline.analysis.study import Study, evidence, load_study
 from pipeline.errors import InputError
+from pipeline.report import tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 
 
 @pytest.fixture(scope="module")
-def study() -> analysis.Study:
-    return analysis.load_study(FIXTURE, "tiny")
+def study() -> Study:
+    return load_study(FIXTURE, "tiny")
 
 
 def test_load_study_reads_the_site_once_with_its_codebook_and_note(study):
@@ -37,7 +39,7 @@ def test_missing_codings_names_the_file_and_the_command_to_run(tmp_path):
     shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
     (tmp_path / "data/processed/tiny/codings.csv").unlink()
     with pytest.raises(InputError, match=r"codings\.csv: file not found; run `seci run --site tiny`"):
-        analysis.load_study(tmp_path, "tiny")
+        load_study(tmp_path, "tiny")
 
 
 def test_a_code_the_codebook_does_not_know_names_its_line(tmp_path):
@@ -45,30 +47,30 @@ def test_a_code_the_codebook_does_not_know_names_its_line(tmp_path):
     codings = tmp_path / "data/processed/tiny/codings.csv"
     codings.write_text(codings.read_text().replace("L2-002,combination", "L2-002,kombinasi"))
     with pytest.raises(InputError, match=r"codings\.csv:6: code 'kombinasi' is not in the codebook"):
-        analysis.load_study(tmp_path, "tiny")
+        load_study(tmp_path, "tiny")
 
 
 def test_informants_are_counted_by_role_and_unit(study):
-    table = analysis.informants_by_role_and_unit(study)
+    table = counts.informants_by_role_and_unit(study)
     assert table.to_dict("records") == [
         {"role": "librarian", "unit": "technical services", "informants": 1, "informant_ids": "L1"},
         {"role": "librarian", "unit": "user services", "informants": 1, "informant_ids": "L2"},
-        {"role": "patron", "unit": analysis.NO_UNIT, "informants": 2, "informant_ids": "P1, P2"},
+        {"role": "patron", "unit": counts.NO_UNIT, "informants": 2, "informant_ids": "P1, P2"},
     ]
 
 
 def test_words_and_turns_count_only_the_informants_answers(study):
-    table = analysis.words_and_turns(study).set_index("informant_id")
+    table = counts.words_and_turns(study).set_index("informant_id")
     # L1: "Kami mengadakan ... maksimal." (12) + "Saya menulis ... bersama." (9) + "Motivasi ... kredit." (5)
     assert table.loc["L1", "turns"] == 3 and table.loc["L1", "words"] == 25
     assert table.loc["L1", "interviewer_turns"] == 3
     assert table.loc["P1", "words"] == 12  # "e-book" is one word
     assert table.loc["L1", "words_per_turn"] == pytest.approx(8.3)
-    assert analysis.corpus_totals(study) == {"informants": 4, "librarians": 2, "patrons": 2, "turns": 10, "words": 71}
+    assert counts.corpus_totals(study) == {"informants": 4, "librarians": 2, "patrons": 2, "turns": 10, "words": 71}
 
 
 def test_code_frequencies_count_segments_and_informants_in_codebook_order(study):
-    table = analysis.code_frequencies(study, "seci", lang="id")
+    table = counts.code_frequencies(study, "seci", lang="id")
     assert table["code"].tolist() == ["Sosialisasi", "Eksternalisasi", "Kombinasi", "Internalisasi"]
     assert table["segments"].tolist() == [4, 1, 1, 1]
     assert table["informants"].tolist() == [3, 1, 1, 1]
@@ -76,10 +78,10 @@ def test_code_frequencies_count_segments_and_informants_in_codebook_order(study)
 
 
 def test_code_by_role_and_by_informant_include_zero_cells(study):
-    by_role = analysis.code_by_role(study, "seci")
+    by_role = counts.code_by_role(study, "seci")
     assert by_role.loc["Socialization"].tolist() == [3, 1]
     assert by_role.loc["Combination"].tolist() == [1, 0]
-    matrix = analysis.code_by_informant(study)
+    matrix = counts.code_by_informant(study)
     assert matrix.columns.tolist() == ["L1", "L2", "P1", "P2"]
     assert matrix.loc["Socialization"].tolist() == [2, 1, 0, 1]
     assert matrix.loc["Online services"].tolist() == [0, 0, 1, 1]
@@ -87,7 +89,7 @@ def test_code_by_role_and_by_informant_include_zero_cells(study):
 
 
 def test_cooccurrence_counts_segments_coded_with_both(study):
-    matrix = analysis.cooccurrence(study, "seci")
+    matrix = counts.cooccurrence(study, "seci")
     assert matrix.loc["Socialization", "Socialization"] == 4
     assert matrix.loc["Socialization", "Externalization"] == 1  # L1-004
     assert matrix.loc["Internalization", "Socialization"] == 1  # L2-004
@@ -96,40 +98,40 @@ def test_cooccurrence_counts_segments_coded_with_both(study):
 
 
 def test_status_by_code_splits_practice_and_barrier_within_a_role(study):
-    everyone = analysis.status_by_code(study, "seci").set_index("code_id")
+    everyone = counts.status_by_code(study, "seci").set_index("code_id")
     assert everyone.loc["socialization", ["practice", "barrier"]].tolist() == [3, 1]
     assert everyone.loc["socialization", "barrier_share"] == 0.25
-    librarians = analysis.status_by_code(study, "seci", role="librarian").set_index("code_id")
+    librarians = counts.status_by_code(study, "seci", role="librarian").set_index("code_id")
     assert librarians.loc["socialization", ["practice", "barrier"]].tolist() == [2, 1]
     assert librarians.loc["combination", "barrier_share"] == 1.0
 
 
 def test_exemplars_take_the_strongest_quote_of_each_informant_before_a_second_one(study):
-    quotes = analysis.exemplar_quotes(study, ["socialization"], n=3)
+    quotes = counts.exemplar_quotes(study, ["socialization"], n=3)
     # L1-004 (score 1) is left out although it ties with L2-004 and sorts before it: L1 already has L1-002.
     assert quotes["segment_id"].tolist() == ["L1-002", "L2-004", "P2-004"]
     assert quotes["rank"].tolist() == [1, 2, 3]
-    more = analysis.exemplar_quotes(study, ["socialization"], n=10)
+    more = counts.exemplar_quotes(study, ["socialization"], n=10)
     assert more["segment_id"].tolist() == ["L1-002", "L2-004", "P2-004", "L1-004"]
 
 
 def test_exemplar_passage_is_the_sentences_that_hold_the_terms(study):
-    quote = analysis.exemplar_quotes(study, ["combination"], n=1).iloc[0]
+    quote = counts.exemplar_quotes(study, ["combination"], n=1).iloc[0]
     assert quote["passage"] == "Situs web perpustakaan masih baru dan belum memadai."
     assert quote["terms"] == "web"
     text = "Kami ke kantor. Di sana kami berdiskusi. Lalu pulang. Diskusi lagi besok."
     spans = [("berdiskusi", text.index("berdiskusi"), text.index("berdiskusi") + 10),
              ("Diskusi", text.index("Diskusi"), text.index("Diskusi") + 7)]
-    assert analysis.quote_passage(text, spans) == "Di sana kami berdiskusi. … Diskusi lagi besok."
+    assert counts.quote_passage(text, spans) == "Di sana kami berdiskusi. … Diskusi lagi besok."
 
 
 def test_exemplars_can_be_limited_to_one_role(study):
-    quotes = analysis.exemplar_quotes(study, ["socialization"], n=5, role="patron")
+    quotes = counts.exemplar_quotes(study, ["socialization"], n=5, role="patron")
     assert quotes["segment_id"].tolist() == ["P2-004"]
 
 
 def test_keyword_in_context_shows_exactly_the_text_that_fired(study):
-    kwic = analysis.keyword_in_context(study, ["socialization"], width=20)
+    kwic = counts.keyword_in_context(study, ["socialization"], width=20)
     first = kwic.iloc[0]
     assert (first["segment_id"], first["left"], first["term"]) == ("L1-002", "Kami mengadakan", "diskusi")
     assert first["right"] == "kelompok setiap…"
@@ -138,7 +140,7 @@ def test_keyword_in_context_shows_exactly_the_text_that_fired(study):
 
 
 def test_carrying_terms_rank_terms_by_informants_then_occurrences(study):
-    terms = analysis.carrying_terms(study, ["socialization", "online_services"])
+    terms = counts.carrying_terms(study, ["socialization", "online_services"])
     assert terms[["code_id", "keyword", "occurrences", "segments", "informants"]].values.tolist() == [
         ["socialization", "diskusi", 5, 4, 3],
         ["online_services", "telegram", 2, 2, 2],
@@ -147,38 +149,38 @@ def test_carrying_terms_rank_terms_by_informants_then_occurrences(study):
 
 
 def test_theme_summary_says_who_of_the_role_gave_evidence(study):
-    summary = analysis.theme_summary(study, "patron", "patron").set_index("code_id")
+    summary = counts.theme_summary(study, "patron", "patron").set_index("code_id")
     assert summary.loc["online_services", ["informants", "role_informants", "informant_ids"]].tolist() == [2, 2, "P1, P2"]
     assert summary.loc["online_services", "terms"] == "telegram (2), e-book (1)"
-    performance = analysis.theme_summary(study, "performance", "librarian").set_index("code_id")
+    performance = counts.theme_summary(study, "performance", "librarian").set_index("code_id")
     assert performance.loc["motivation", ["informants", "role_informants", "segments"]].tolist() == [1, 2, 1]
 
 
 def test_coverage_counts_answers_with_any_code_of_the_group(study):
-    assert analysis.coverage(study, "seci") == {"coded": 5, "answers": 10, "share": 50}
-    assert analysis.coverage(study)["coded"] == 9  # every answer but L2's "Terima kasih."
+    assert counts.coverage(study, "seci") == {"coded": 5, "answers": 10, "share": 50}
+    assert counts.coverage(study)["coded"] == 9  # every answer but L2's "Terima kasih."
 
 
 def test_evidence_reads_the_matched_column():
-    assert analysis.evidence("diskusi@16-23; angka kredit@0-12") == [("diskusi", 16, 23), ("angka kredit", 0, 12)]
-    assert analysis.evidence("") == []
+    assert evidence("diskusi@16-23; angka kredit@0-12") == [("diskusi", 16, 23), ("angka kredit", 0, 12)]
+    assert evidence("") == []
 
 
 def test_a_study_with_no_codings_gives_empty_tables_not_errors(study):
-    empty = analysis.Study(site="tiny", informants=study.informants, segments=study.segments,
+    empty = Study(site="tiny", informants=study.informants, segments=study.segments,
                            codings=study.codings.iloc[0:0], codebook=study.codebook)
-    assert analysis.code_frequencies(empty, "seci")["segments"].tolist() == [0, 0, 0, 0]
-    assert analysis.code_by_informant(empty).to_numpy().sum() == 0
-    assert analysis.cooccurrence(empty, "seci").to_numpy().sum() == 0
-    assert analysis.exemplar_quotes(empty, ["socialization"]).empty
-    assert analysis.keyword_in_context(empty).empty
-    assert isinstance(analysis.carrying_terms(empty), pd.DataFrame)
+    assert counts.code_frequencies(empty, "seci")["segments"].tolist() == [0, 0, 0, 0]
+    assert counts.code_by_informant(empty).to_numpy().sum() == 0
+    assert counts.cooccurrence(empty, "seci").to_numpy().sum() == 0
+    assert counts.exemplar_quotes(empty, ["socialization"]).empty
+    assert counts.keyword_in_context(empty).empty
+    assert isinstance(counts.carrying_terms(empty), pd.DataFrame)
 
 
 # --- tables: CSV and LaTeX booktabs ----------------------------------------------------------------
 
 def test_a_table_is_saved_as_csv_and_booktabs_latex_with_headings_in_the_report_language(study, tmp_path):
-    shown = tables.save_table(analysis.status_by_code(study, "seci", lang="id"), "status", tmp_path,
+    shown = tables.save_table(counts.status_by_code(study, "seci", lang="id"), "status", tmp_path,
                               caption="Praktik dan hambatan 100% (uji)", lang="id")
     latex = (tmp_path / "status.tex").read_text()
     for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
@@ -199,7 +201,7 @@ def test_latex_escapes_special_characters_in_cells_and_headings(tmp_path):
 
 
 def test_a_matrix_keeps_its_row_labels_in_both_files(study, tmp_path):
-    tables.save_table(analysis.code_by_role(study, "seci"), "by_role", tmp_path, lang="en")
+    tables.save_table(counts.code_by_role(study, "seci"), "by_role", tmp_path, lang="en")
     assert (tmp_path / "by_role.csv").read_text().splitlines()[:2] == ["code,librarian,patron", "Socialization,3,1"]
     assert "Librarians & Patrons" in (tmp_path / "by_role.tex").read_text()
 
@@ -211,7 +213,7 @@ def test_roles_statuses_and_yes_no_are_shown_in_the_report_language():
 
 
 def test_saving_a_table_twice_gives_the_same_bytes(study, tmp_path):
-    quotes = analysis.exemplar_quotes(study, n=2)
+    quotes = counts.exemplar_quotes(study, n=2)
     for run in ("first", "second"):
         tables.save_table(quotes, "quotes", tmp_path / run, caption="Quotes", lang="en")
     for name in ("quotes.csv", "quotes.tex"):
@@ -220,10 +222,10 @@ def test_saving_a_table_twice_gives_the_same_bytes(study, tmp_path):
 
 
 def test_words_are_counted_as_the_classifier_reads_them():
-    from pipeline.text import words
+    from pipeline.coding.tokens import words
 
     sample = "Buku-buku e-book (OPAC), pustakawan's 21 staf."
-    assert analysis.count_words(sample) == len(words(sample)) == 6
+    assert counts.word_count(sample) == len(words(sample)) == 6
 
 
 def test_latex_numbers_keep_one_number_of_decimals_per_column(tmp_path):

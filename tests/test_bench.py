@@ -1,12 +1,12 @@
-"""The benchmark (pipeline.bench): its corpus grows like real text, and it prints every row.
+"""The benchmark (benchmarks.bench): its corpus grows like real text, and it prints every row.
 Timings are not tested: they are what the benchmark reports."""
 
 from __future__ import annotations
 
 import re
 
-from pipeline.bench import CorpusWriter, affixed, corpus_statistics, keyword_surfaces, main
-from pipeline.codebook import load_codebook
+from benchmarks.bench import CorpusWriter, affixed, corpus_statistics, keyword_surfaces, main
+from pipeline.coding.codebook import load_codebook
 
 
 def test_affixes_follow_indonesian_nasal_assimilation():

@@ -1,4 +1,4 @@
-"""The keyword classifier (pipeline.classify): the matching rules on passages whose coding is known,
+"""The keyword classifier (pipeline.coding.classify): the matching rules on passages whose coding is known,
 scoring and status, the DataFrame API, ``seci classify`` and ``seci code``, and its quality on the study.
 
 Rules are pinned on small codebooks built here, so each test says exactly which keyword should fire.
@@ -17,16 +17,24 @@ import pytest
 import yaml
 from sklearn.metrics import cohen_kappa_score
 
-from pipeline import classify as classify_module
-from pipeline.classify import (
-    CHUNK_SIZE, PRACTICE, BARRIER, classify_file, classify_stream, classify_text, code_segments, compile_codebook,
-    output_columns, primary_code,
-)
 from pipeline.cli import main
-from pipeline.codebook import codebook_from_dict, load_codebook
+from pipeline.coding import classify as classify_module
+from pipeline.coding.classify import (
+    BARRIER,
+    CHUNK_SIZE,
+    PRACTICE,
+    classify_file,
+    classify_stream,
+    classify_text,
+    code_segments,
+    compile_codebook,
+    output_columns,
+    primary_code,
+)
+from pipeline.coding.codebook import codebook_from_dict, load_codebook
+from pipeline.coding.stemming import stemmer
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, CODING_COLUMNS, CODINGS_FILE, SECI_MODES, processed_site_dir
-from pipeline.ingest import ingest_site
-from pipeline.text import stemmer
+from pipeline.corpus.ingest import ingest_site
 
 PROJECT = Path(__file__).resolve().parents[1]
 TEXTS = {"id": "teks", "en": "text"}

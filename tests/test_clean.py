@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.clean import clean_text
+from pipeline.corpus.clean import clean_text
 
 
 def test_curly_quotes_dashes_and_ellipsis_become_plain_ascii():

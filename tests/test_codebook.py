@@ -12,11 +12,17 @@ import pytest
 import yaml
 
 from pipeline.cli import main
-from pipeline.codebook import (
-    UNWRITTEN, Codebook, Keyword, codebook_from_dict, codebook_summary, codebook_to_yaml, load_codebook,
+from pipeline.coding.codebook import (
+    UNWRITTEN,
+    Codebook,
+    Keyword,
+    codebook_from_dict,
+    codebook_summary,
+    codebook_to_yaml,
+    load_codebook,
     term_problem,
 )
-from pipeline.codebook_import import codebook_from_liwc, codebook_from_quanteda, import_codebook
+from pipeline.coding.codebook_import import codebook_from_liwc, codebook_from_quanteda, import_codebook
 from pipeline.contracts import DEFAULT_CODEBOOK, LANGUAGES, SECI_MODES
 from pipeline.errors import CodebookError
 
@@ -106,7 +112,7 @@ def test_default_barrier_cues_include_the_studys_words(seci):
 
 def test_each_default_example_passage_is_coded_with_its_own_code(seci):
     """The examples show what a code means; the keywords must agree with them."""
-    from pipeline.classify import classify_text, compile_codebook, primary_code
+    from pipeline.coding.classify import classify_text, compile_codebook, primary_code
 
     matcher = compile_codebook(seci)
     wrong = [(code.id, lang, text[:50]) for code in seci.codes for lang, texts in code.examples.items()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.config import load_study
-from pipeline.deidentify import Pseudonyms
+from pipeline.corpus.deidentify import Pseudonyms
+from pipeline.corpus.study_config import load_study_config
 from pipeline.errors import InputError
 
 STUDY = """\
@@ -52,29 +52,29 @@ def test_the_private_names_file_is_merged_with_the_names_in_study_yaml(tmp_path)
     site_dir = _site(tmp_path, '  names: {Yuliana: "[L1]"}\n  names_file: private/names.csv')
     (site_dir / "private").mkdir()
     (site_dir / "private" / "names.csv").write_text("name,pseudonym\nHendri,[L2]\n\n", encoding="utf-8")
-    assert load_study(site_dir).pseudonyms == {"Yuliana": "[L1]", "Hendri": "[L2]"}
+    assert load_study_config(site_dir).pseudonyms == {"Yuliana": "[L1]", "Hendri": "[L2]"}
 
 
 def test_a_missing_names_file_is_an_error_naming_study_yaml_and_its_line(tmp_path):
     site_dir = _site(tmp_path, "  names_file: private/names.csv")
     with pytest.raises(InputError, match=r"study\.yaml:5: names file not found: .*names\.csv; .*required: false"):
-        load_study(site_dir)
+        load_study_config(site_dir)
 
 
 def test_a_names_file_marked_not_required_may_be_absent(tmp_path):
     site_dir = _site(tmp_path, "  names: {Yuliana: '[L1]'}\n  names_file: private/names.csv\n  required: false")
-    assert load_study(site_dir).pseudonyms == {"Yuliana": "[L1]"}
+    assert load_study_config(site_dir).pseudonyms == {"Yuliana": "[L1]"}
 
 
 def test_a_name_given_two_pseudonyms_is_an_error_naming_the_file_and_line(tmp_path):
     site_dir = _site(tmp_path, '  names: {Yuliana: "[L1]"}\n  names_file: names.csv')
     (site_dir / "names.csv").write_text("name,pseudonym\nyuliana,[P1]\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"names\.csv:2: name 'yuliana' is given two pseudonyms"):
-        load_study(site_dir)
+        load_study_config(site_dir)
 
 
 def test_a_names_file_without_the_pseudonym_column_is_an_error(tmp_path):
     site_dir = _site(tmp_path, "  names_file: names.csv")
     (site_dir / "names.csv").write_text("name\nYuliana\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"names\.csv:1: names file lacks the column\(s\) pseudonym"):
-        load_study(site_dir)
+        load_study_config(site_dir)

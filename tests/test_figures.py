@@ -11,14 +11,16 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from pipeline import analysis, figures
+from pipeline.analysis import counts
+from pipeline.analysis.study import Study, load_study
+from pipeline.report import figures
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 
 
 @pytest.fixture(scope="module")
-def study() -> analysis.Study:
-    return analysis.load_study(FIXTURE, "tiny")
+def study() -> Study:
+    return load_study(FIXTURE, "tiny")
 
 
 @pytest.fixture()
@@ -27,22 +29,23 @@ def no_epoch(monkeypatch):
 
 
 FIGURES = {
-    "words": lambda study, lang: figures.plot_words_per_informant(analysis.words_and_turns(study), lang),
-    "by_role": lambda study, lang: figures.plot_code_by_role(analysis.code_by_role(study, "seci", lang), lang),
-    "matrix": lambda study, lang: figures.plot_matrix(analysis.code_by_informant(study, lang=lang), lang),
-    "cooccurrence": lambda study, lang: figures.plot_matrix(analysis.cooccurrence(study, "seci", lang), lang,
+    "words": lambda study, lang: figures.plot_words_per_informant(counts.words_and_turns(study), lang),
+    "by_role": lambda study, lang: figures.plot_code_by_role(counts.code_by_role(study, "seci", lang), lang),
+    "matrix": lambda study, lang: figures.plot_matrix(counts.code_by_informant(study, lang=lang), lang),
+    "cooccurrence": lambda study, lang: figures.plot_matrix(counts.cooccurrence(study, "seci", lang), lang,
                                                             value="axis_cooccurrence", width=figures.ONE_COLUMN),
-    "status": lambda study, lang: figures.plot_practice_and_barrier(analysis.status_by_code(study, "seci", lang=lang), lang),
+    "status": lambda study, lang: figures.plot_practice_and_barrier(counts.status_by_code(study, "seci", lang=lang), lang),
     "terms": lambda study, lang: figures.plot_carrying_terms(
-        analysis.carrying_terms(study, study.codes("patron"), "patron", lang), lang),
+        counts.carrying_terms(study, study.codes("patron"), "patron", lang), lang),
 }
 
 SAVE_EVERY_FIGURE_IN_A_NEW_PROCESS = """
 import sys
 sys.path.insert(0, sys.argv[3])
 from test_figures import FIGURES
-from pipeline import analysis, figures
-study = analysis.load_study(sys.argv[1], "tiny")
+from pipeline.analysis.study import load_study
+from pipeline.report import figures
+study = load_study(sys.argv[1], "tiny")
 for name, plot in FIGURES.items():
     figures.save_figure(plot(study, "id"), name, sys.argv[2])
 """
@@ -61,7 +64,7 @@ def test_every_figure_saved_by_two_processes_with_different_hash_seeds_is_byte_i
 
 
 def test_a_figure_is_written_as_pdf_svg_and_300_dpi_png_at_column_width(study, tmp_path, no_epoch):
-    fig = figures.plot_words_per_informant(analysis.words_and_turns(study))
+    fig = figures.plot_words_per_informant(counts.words_and_turns(study))
     paths = figures.save_figure(fig, "words", tmp_path)
     assert [path.name for path in paths] == ["words.pdf", "words.svg", "words.png"]
     with Image.open(tmp_path / "words.png") as png:
@@ -108,7 +111,7 @@ def test_paired_categories_differ_in_lightness_and_hatching():
 
 
 def test_axis_labels_and_legend_follow_the_report_language(study):
-    fig = figures.plot_practice_and_barrier(analysis.status_by_code(study, "seci", lang="id"), "id")
+    fig = figures.plot_practice_and_barrier(counts.status_by_code(study, "seci", lang="id"), "id")
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Pengkodean"
     assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "Sosialisasi"  # codebook order, top down
@@ -116,7 +119,7 @@ def test_axis_labels_and_legend_follow_the_report_language(study):
 
 
 def test_every_count_of_a_matrix_is_printed_in_its_cell(study):
-    matrix = analysis.cooccurrence(study, "seci")
+    matrix = counts.cooccurrence(study, "seci")
     fig = figures.plot_matrix(matrix, value="axis_cooccurrence", width=figures.ONE_COLUMN)
     printed = [text.get_text() for text in fig.axes[0].texts]
     assert printed == [str(count) for count in matrix.to_numpy().ravel()]

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import analysis, findings
+from pipeline.analysis import findings
+from pipeline.analysis.study import Study, load_study
 from pipeline.contracts import ARTICLE_FINDINGS_FILE
 from pipeline.errors import InputError
 
@@ -52,8 +53,8 @@ ARTICLE = {
 
 
 @pytest.fixture(scope="module")
-def study() -> analysis.Study:
-    return analysis.load_study(FIXTURE, "tiny")
+def study() -> Study:
+    return load_study(FIXTURE, "tiny")
 
 
 @pytest.fixture(scope="module")

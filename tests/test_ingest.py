@@ -11,8 +11,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.contracts import SEGMENT_COLUMNS
+from pipeline.corpus.ingest import ingest_site
 from pipeline.errors import InputError
-from pipeline.ingest import ingest_site
 
 PROJECT = Path(__file__).parent / "fixtures" / "ingest" / "project"
 SITE = "library-x"

@@ -9,11 +9,11 @@ import pytest
 from coded_site import CODER, SITE, make_coded_site
 from lxml import etree
 
-from pipeline import qdpx
 from pipeline.cli import main
-from pipeline.codebook import load_codebook
+from pipeline.coding.codebook import load_codebook
 from pipeline.contracts import HUMAN_CODINGS_FILE, processed_site_dir, reports_site_dir
 from pipeline.files import write_csv
+from pipeline.report import qdpx
 
 NS = {"q": qdpx.NAMESPACE}
 

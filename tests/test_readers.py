@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.corpus.readers import Turn, read_transcript
 from pipeline.errors import InputError
-from pipeline.readers import Turn, read_transcript
 
 FORMATS = Path(__file__).parent / "fixtures" / "ingest" / "formats"
 ID_LABELS = ("Pewawancara", "Informan")

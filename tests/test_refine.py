@@ -1,4 +1,4 @@
-"""Aids for refining a codebook (pipeline.refine): keyword in context, what uncoded answers say,
+"""Aids for refining a codebook (pipeline.coding.refine): keyword in context, what uncoded answers say,
 hit counts and silent keywords, and ``seci refine``."""
 
 from __future__ import annotations
@@ -10,12 +10,18 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
-from pipeline.codebook import codebook_from_dict
-from pipeline.errors import SeciError
-from pipeline.ingest import ingest_site
-from pipeline.refine import (
-    collocations, informant_answers, keyword_hits, keyword_in_context, silent_keywords, top_terms, uncoded_answers,
+from pipeline.coding.codebook import codebook_from_dict
+from pipeline.coding.refine import (
+    collocations,
+    informant_answers,
+    keyword_hits,
+    keyword_in_context,
+    silent_keywords,
+    top_terms,
+    uncoded_answers,
 )
+from pipeline.corpus.ingest import ingest_site
+from pipeline.errors import SeciError
 
 PROJECT = Path(__file__).resolve().parents[1]
 TEXTS = {"id": "teks", "en": "text"}

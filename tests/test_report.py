@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import copy_project, file_hashes, seci
-from pipeline.report import swap_into_place
+
+from pipeline.report.run import swap_into_place
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 SITE = "uin-imam-bonjol-en"

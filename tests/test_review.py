@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 from coded_site import SITE, make_coded_site
 
-from pipeline import agreement, analysis, review
+from pipeline.analysis import agreement, findings
+from pipeline.analysis.findings import load_article_findings
+from pipeline.analysis.study import load_study
 from pipeline.cli import main
-from pipeline.codebook import load_codebook
+from pipeline.coding.codebook import load_codebook
 from pipeline.contracts import HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, processed_site_dir
-from pipeline.findings import load_article_findings
+from pipeline.report import review
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +187,8 @@ def test_the_classifier_coder_name_is_reserved(root, sheet, tmp_path, capsys):
 
 
 def test_every_quote_is_found_in_each_informant_it_is_attributed_to(root):
-    study, article = analysis.load_study(root, SITE), load_article_findings(root)
-    units = review.article_quote_units(study, article)
+    study, article = load_study(root, SITE), load_article_findings(root)
+    units = findings.article_quote_units(study, article)
     assert (units["segment_id"] != "").all()
     expected = {(quote["id"], informant) for quote in article["quotes"] for informant in quote["informants"]}
     assert set(zip(units["quote_id"], units["informant_id"])) == expected
@@ -199,10 +201,10 @@ def test_every_quote_is_found_in_each_informant_it_is_attributed_to(root):
 
 
 def test_article_coding_gives_each_quoted_answer_the_articles_mode(root):
-    study, article = analysis.load_study(root, SITE), load_article_findings(root)
-    units = review.article_quote_units(study, article).set_index("quote_id")
-    filed = review.article_coding(units.reset_index())
-    by_definition = review.article_coding(units.reset_index(), by="code_by_definition")
+    study, article = load_study(root, SITE), load_article_findings(root)
+    units = findings.article_quote_units(study, article).set_index("quote_id")
+    filed = findings.article_coding(units.reset_index())
+    by_definition = findings.article_coding(units.reset_index(), by="code_by_definition")
     q2, q4, q1 = units.at["q2", "segment_id"], units.at["q4", "segment_id"], units.at["q1", "segment_id"]
     assert filed[q2] == ("socialization",) and by_definition[q2] == ("socialization",)
     assert filed[q4] == ("combination",) and by_definition[q4] == ("socialization",)  # the article's own definitions
@@ -211,7 +213,7 @@ def test_article_coding_gives_each_quoted_answer_the_articles_mode(root):
 
 def test_english_transcripts_find_the_quotes_by_their_fixed_translation(tmp_path):
     make_coded_site(tmp_path, "uin-imam-bonjol-en")
-    study, article = analysis.load_study(tmp_path, "uin-imam-bonjol-en"), load_article_findings(tmp_path)
-    units = review.article_quote_units(study, article)
+    study, article = load_study(tmp_path, "uin-imam-bonjol-en"), load_article_findings(tmp_path)
+    units = findings.article_quote_units(study, article)
     assert (units["segment_id"] != "").all() and len(units) == sum(len(q["informants"]) for q in article["quotes"])
-    assert review.article_coding(units)[units.set_index("quote_id").at["q5", "segment_id"]] == ("internalization",)
+    assert findings.article_coding(units)[units.set_index("quote_id").at["q5", "segment_id"]] == ("internalization",)

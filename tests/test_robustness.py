@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline import analysis, classify, robustness
-from pipeline.codebook import codebook_from_dict
+from pipeline.analysis import robustness
+from pipeline.analysis.study import Study
+from pipeline.coding import classify
+from pipeline.coding.codebook import codebook_from_dict
 from pipeline.contracts import SEGMENT_COLUMNS
 from pipeline.errors import StageError
 
@@ -43,7 +45,7 @@ ARTICLE = {
 
 
 @pytest.fixture(scope="module")
-def study() -> analysis.Study:
+def study() -> Study:
     rows = []
     for informant, answers in ANSWERS.items():
         for turn, answer in enumerate(answers, start=1):
@@ -52,7 +54,7 @@ def study() -> analysis.Study:
                          "text": answer, "start": 0, "end": len(answer)})
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     informants = pd.DataFrame({"informant_id": list(ANSWERS), "role": "librarian", "transcript": "", "language": "id"})
-    return analysis.Study("test", informants, segments, classify.code_segments(segments, CODEBOOK), CODEBOOK)
+    return Study("test", informants, segments, classify.code_segments(segments, CODEBOOK), CODEBOOK)
 
 
 @pytest.fixture(scope="module")
@@ -106,19 +108,19 @@ def test_ignoring_a_keyword_codes_like_a_codebook_compiled_without_it(study):
 
 
 def test_stale_codings_are_refused(study):
-    stale = analysis.Study("test", study.informants, study.segments, study.codings.iloc[1:], CODEBOOK)
+    stale = Study("test", study.informants, study.segments, study.codings.iloc[1:], CODEBOOK)
     with pytest.raises(StageError, match="codings.csv does not match the codebook"):
         robustness.leave_one_keyword_out(stale, ARTICLE)
 
 
 def test_recomputing_every_finding_for_every_keyword_gives_the_same_table(study, table):
-    from pipeline import findings
+    from pipeline.analysis import findings
 
     baseline = findings.compare_with_article(study, ARTICLE).set_index(robustness.FINDING_KEY)["agree"]
     for code in CODEBOOK.codes:
         for keyword in code.keywords_for("id"):
             reduced = robustness.without_keyword(CODEBOOK, code.id, keyword)
-            recoded = analysis.Study("test", study.informants, study.segments,
+            recoded = Study("test", study.informants, study.segments,
                                      classify.code_segments(study.segments, reduced), reduced)
             again = findings.compare_with_article(recoded, ARTICLE).set_index(robustness.FINDING_KEY)["agree"]
             flipped = [f"{section}:{item}" for section, item in again[again != baseline].index]

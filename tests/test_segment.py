@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.clean import clean_text
-from pipeline.deidentify import Pseudonyms
-from pipeline.segment import SpokenTurn, segment_transcript, split_sentences
+from pipeline.corpus.clean import clean_text
+from pipeline.corpus.deidentify import Pseudonyms
+from pipeline.corpus.segment import SpokenTurn, segment_transcript, split_sentences
 
 TURNS = [
     SpokenTurn(1, "interviewer", "Pewawancara", "Boleh saya rekam?"),

@@ -7,11 +7,11 @@ import csv
 import pytest
 
 from pipeline.cli import main
-from pipeline.config import load_study
 from pipeline.contracts import INFORMANT_COLUMNS
+from pipeline.corpus.ingest import ingest_site
+from pipeline.corpus.sites import init_site
+from pipeline.corpus.study_config import load_study_config
 from pipeline.errors import InputError
-from pipeline.ingest import ingest_site
-from pipeline.sites import init_site
 
 
 def test_a_new_site_has_the_informants_header_a_valid_study_yaml_and_a_transcripts_folder(tmp_path):
@@ -20,14 +20,14 @@ def test_a_new_site_has_the_informants_header_a_valid_study_yaml_and_a_transcrip
     with open(site_dir / "informants.csv", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header[:len(INFORMANT_COLUMNS)] == INFORMANT_COLUMNS
-    study = load_study(site_dir)
+    study = load_study_config(site_dir)
     assert (study.site, study.language, study.segment_unit) == ("perpus-kota", "id", "answer")
     assert study.speaker_labels == {"informant": ("Informan",), "interviewer": ("Pewawancara",)}
     assert (site_dir / "transcripts").is_dir() and (site_dir / "README.md").is_file()
 
 
 def test_an_english_site_gets_english_speaker_labels(tmp_path):
-    study = load_study(init_site(tmp_path, "city-library", language="en"))
+    study = load_study_config(init_site(tmp_path, "city-library", language="en"))
     assert study.speaker_labels == {"informant": ("Informant",), "interviewer": ("Interviewer",)}
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.clean import clean_text
-from pipeline.config import load_study
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, raw_site_dir
-from pipeline.ingest import build_site
+from pipeline.corpus.clean import clean_text
+from pipeline.corpus.ingest import build_site
+from pipeline.corpus.study_config import load_study_config
 
 ROOT = Path(__file__).resolve().parents[1]
 INDONESIAN, ENGLISH = "uin-imam-bonjol", "uin-imam-bonjol-en"
@@ -57,6 +57,6 @@ def test_every_article_quote_is_in_an_answer_of_each_informant_it_is_attributed_
 
 @pytest.mark.parametrize("site", [INDONESIAN, ENGLISH])
 def test_no_listed_name_survives_ingest(sites, site):
-    names = load_study(raw_site_dir(ROOT, site)).pseudonyms
+    names = load_study_config(raw_site_dir(ROOT, site)).pseudonyms
     written = "\n".join(sites[site].transcripts.values())
     assert names and not [name for name in names if re.search(rf"\b{re.escape(name)}\b", written, re.IGNORECASE)]

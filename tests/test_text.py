@@ -1,4 +1,4 @@
-"""Words, stems and term matching (pipeline.text): the language half of the classifier.
+"""Words, stems and term matching (pipeline.coding.matcher): the language half of the classifier.
 
 The classifier's own rules (which keyword codes which passage) are pinned in test_classify.py; here:
 the tokenizer, stemming from a cache and only where a codebook stem is reachable, and the invariants
@@ -12,17 +12,17 @@ from pathlib import Path
 
 import pytest
 import re2
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
-from pipeline import text as text_module
-from pipeline.text import (
-    WORD_PATTERN, Stemmer, TermMatcher, count_words, in_affix_frame, indonesian_roots, lowercase,
-    reduplication_base, root_forms, same_sentence, stemmer, words,
-)
+from pipeline.coding import sastrawi as adapter
+from pipeline.coding import stemming
+from pipeline.coding.matcher import TermMatcher, in_affix_frame, root_forms, term_words
+from pipeline.coding.sastrawi import indonesian_roots
+from pipeline.coding.stemming import Stemmer, stemmer
+from pipeline.coding.tokens import WORD_PATTERN, lowercase, reduplication_base, same_sentence, words, words_between
 
 ALPHABET = st.sampled_from(list("abcdeiklmnopstuy") + ["İ", "é", "-", "'", "’", ",", ".", "!", "?", " ", "  ", "\n", "\t", "(", ")", "2", "_"])
 
@@ -54,8 +54,8 @@ def test_full_reduplication_is_undone():
 def test_sentence_ends_and_word_counts_between_two_places():
     sample = "diskusi ini belum jalan. Belum ada kendala"
     assert same_sentence(sample, 7, 18) and not same_sentence(sample, 7, 35)
-    assert count_words(sample, 7, 18) == 2  # between "diskusi" and "jalan": ini, belum
-    assert count_words(sample, 10, 10) == 0
+    assert words_between(sample, 7, 18) == 2  # between "diskusi" and "jalan": ini, belum
+    assert words_between(sample, 10, 10) == 0
 
 
 # --- stems --------------------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_stems_are_cached_per_distinct_word():
 
 
 def test_the_stem_cache_is_bounded(monkeypatch):
-    monkeypatch.setattr(text_module, "CACHE_LIMIT", 3)
+    monkeypatch.setattr(stemming, "CACHE_LIMIT", 3)
     cached = Stemmer(str.upper)
     for word in "abcdefg":
         cached(word)
@@ -141,7 +141,7 @@ def test_the_stemmer_gives_sastrawis_own_stems():
     """Its affix steps record what they removed without regular expressions; the stems must not change."""
     from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
 
-    sastrawi = SastrawiStemmer(text_module._RootDictionary(indonesian_roots()))
+    sastrawi = SastrawiStemmer(adapter._RootDictionary(indonesian_roots()))
     rng = random.Random(11)
     roots = rng.sample(sorted(indonesian_roots()), 100)
     sample = {prefix + root + suffix for root in roots for prefix in PREFIXES for suffix in SUFFIXES}
@@ -150,8 +150,8 @@ def test_the_stemmer_gives_sastrawis_own_stems():
     sample |= {f"{root}-{nasal('me', root)}" for root in roots} | {"e-book", "tukar-menukar", "buku-ku", "3-4"}
     for transcript in sorted((Path(__file__).parents[1] / "data/raw/uin-imam-bonjol/transcripts").iterdir()):
         sample |= set(words(transcript.read_text(encoding="utf-8")))
-    sample = {word for word in sample if text_module._SASTRAWI_WORD.fullmatch(word)}  # what Sastrawi is given
-    ours = text_module._sastrawi()
+    sample = {word for word in sample if adapter._SASTRAWI_WORD.fullmatch(word)}  # what Sastrawi is given
+    ours = adapter.sastrawi_stemmer()
     assert len(sample) > 11_000
     assert [word for word in sorted(sample) if ours(word) != sastrawi.stem_word(word)] == []
 
@@ -228,7 +228,7 @@ def vocabulary_around(matcher: TermMatcher) -> set[str]:
     """Words a text may hold near the matcher's terms: the shipped transcripts' words, and each term
     word (and its stem) with prefixes, nasalised, with suffixes and clitics, reduplicated, hyphenated."""
     found = {word for path in Path("data/raw").glob("*/transcripts/*") for word in words(path.read_text(encoding="utf-8"))}
-    for word in {word for term in matcher.terms for word, _ in text_module.term_words(term)}:
+    for word in {word for term in matcher.terms for word, _ in term_words(term)}:
         for stem in {word, stemmer(matcher.lang)(word)}:
             for prefix, suffix in zip(PREFIXES, SUFFIXES + SUFFIXES[::-1]):
                 found |= {prefix + stem + suffix, nasal("me", stem) + suffix, nasal("pe", stem) + "an",
@@ -239,8 +239,8 @@ def vocabulary_around(matcher: TermMatcher) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_scan_finds_every_word_the_rules_match_at_its_start(lang):
-    from pipeline.classify import compile_codebook
-    from pipeline.codebook import load_codebook
+    from pipeline.coding.classify import compile_codebook
+    from pipeline.coding.codebook import load_codebook
 
     matcher, _ = compile_codebook(load_codebook(None))._language(lang)
     rules = matcher._rules

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from coded_site import SITE, make_coded_site
 
-from pipeline import agreement, analysis, review, validation
-from pipeline.classify import code_site
+from pipeline.analysis import agreement, findings, validation
+from pipeline.analysis.findings import load_article_findings
+from pipeline.analysis.study import load_study
+from pipeline.coding.classify import code_site
 from pipeline.contracts import processed_site_dir
-from pipeline.findings import load_article_findings
 from pipeline.files import write_csv
 
 
@@ -25,7 +26,7 @@ def root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def study(root):
-    return analysis.load_study(root, SITE)
+    return load_study(root, SITE)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def test_the_article_part_lists_every_quoted_answer_against_the_classifiers_prim
     quotes = next(t.frame for t in part.tables if t.name == "validation_article_quotes")
     assert len(quotes) == sum(len(quote["informants"]) for quote in article["quotes"])
     _, classifier = validation.classifier_coding(study)
-    units = review.article_quote_units(study, article).set_index(["quote_id", "informant_id"])
+    units = findings.article_quote_units(study, article).set_index(["quote_id", "informant_id"])
     for row in quotes.itertuples():
         segment = units.at[(row.quote_id, row.informant_id), "segment_id"]
         assert row.segment_id == segment and row.passage in " ".join(study.answers().set_index("segment_id").at[segment, "text"].split())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
-from pipeline.analysis import Study
-from pipeline.codebook import codebook_from_dict
+from pipeline.analysis.study import Study
+from pipeline.coding.codebook import codebook_from_dict
 from pipeline.errors import StageError
-from pipeline.viewer import UNDERLINES, code_styles, transcript_page, write_transcript_pages
+from pipeline.report.viewer import UNDERLINES, code_styles, transcript_page, write_transcript_pages
 
 
 def _texts(en: str, id_: str) -> dict:

@@ -11,18 +11,21 @@ Sub-command: ``seci import-codebook FILE --lang id|en --out OUT.yaml``.
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 from typing import Any
 
-from pipeline.codebook import (
-    UNWRITTEN, Codebook, codebook_from_dict, codebook_summary, codebook_to_yaml, load_codebook, normalise_term,
-    parse_yaml, read_text, term_problem,
+from pipeline.coding.codebook import (
+    UNWRITTEN,
+    Codebook,
+    codebook_from_dict,
+    normalise_term,
+    parse_yaml,
+    read_text,
+    term_problem,
 )
 from pipeline.contracts import LANGUAGES
 from pipeline.errors import CodebookError
-from pipeline.files import write_text
 
 IMPORTED_GROUP = {"imported": {"label": {"id": "Kode impor", "en": "Imported codes"}}}
 FORMATS = {".dic": "LIWC", ".yml": "quanteda", ".yaml": "quanteda"}
@@ -171,30 +174,3 @@ def _placeholder_code(category: str, terms: list[str], lang: str, origin: str) -
         "id": code_id, "group": "imported", "label": {"id": category, "en": category}, **texts,
         "keywords": {lang: terms},
     }
-
-
-# --- command line -----------------------------------------------------------------------------------
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "import-codebook", help="turn a LIWC .dic or quanteda YAML dictionary into a seci-kit codebook",
-        description="Import a LIWC-style .dic or a quanteda-style .yml/.yaml dictionary as a codebook: one "
-        "code per category, its terms as keywords of the language given. Definitions and criteria are "
-        "left as TODO placeholders to write before coding.",
-    )
-    parser.add_argument("file", metavar="FILE", help="the dictionary (.dic, .yml or .yaml)")
-    parser.add_argument("--lang", required=True, choices=LANGUAGES, help="the language of its terms")
-    parser.add_argument("--out", required=True, metavar="OUT.yaml", help="the codebook to write")
-    parser.add_argument("--force", action="store_true", help="overwrite OUT.yaml if it exists")
-    parser.set_defaults(handler=import_codebook_command)
-
-
-def import_codebook_command(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        raise CodebookError(out, "already exists", fix="choose another --out or add --force to overwrite it")
-    codebook = import_codebook(args.file, args.lang)
-    write_text(out, codebook_to_yaml(codebook))
-    print(codebook_summary(load_codebook(out)), end="")
-    print(f"wrote {out}: write each code's definition, inclusion and exclusion criteria (now TODO) before coding")
-    return 0

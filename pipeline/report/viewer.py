@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.analysis import Study, evidence
+from pipeline.analysis.study import Study, evidence
 from pipeline.errors import StageError
-from pipeline.figures import OKABE_ITO
 from pipeline.files import write_text
+from pipeline.report.figures import OKABE_ITO
 
 VIEWER_DIR = "transcripts"
 # Black is left out: it would hide the text it highlights.

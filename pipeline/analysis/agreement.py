@@ -38,9 +38,7 @@ scikit-learn's values on the full sample.
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -52,6 +50,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, precision_recall_fscore_support
 
+from pipeline.contracts import CI_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 from pipeline.errors import InputError
 from pipeline.files import delimited_records, json_lines_records
 
@@ -59,9 +58,6 @@ Coding = dict[str, tuple[str, ...]]
 
 NO_CODE = "(none)"  # the primary-code label of a unit that got no code
 CODING_FILE_TYPES = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None}
-DEFAULT_RESAMPLES = 1000
-DEFAULT_SEED = 0
-CI_LEVEL = 0.95
 
 
 # --- reading codings (the edge) -------------------------------------------------------------------
@@ -544,50 +540,3 @@ def format_agreement(result: Agreement) -> str:
 
 def _fmt(value: float) -> str:
     return "n/a" if value is None or not math.isfinite(float(value)) else f"{float(value):.3f}"
-
-
-# --- the command line -----------------------------------------------------------------------------
-
-
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "agreement", help="agreement between two codings: kappa, alpha, precision/recall/F1 per code",
-        description="Compare PRED with GOLD. Each is CSV, TSV or JSON Lines with columns id and code, one row "
-        "per assigned code (a row with an empty code marks a unit that got no code). The units are the ids of "
-        "both files together; a code absent for an id counts as not assigned.",
-    )
-    parser.add_argument("gold", type=Path, metavar="GOLD", help="the reference coding")
-    parser.add_argument("pred", type=Path, metavar="PRED", help="the coding to check against GOLD")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    parser.add_argument("--codebook", type=Path, help="list every code of this codebook and reject codes not in it")
-    parser.add_argument("--resamples", type=_count, default=DEFAULT_RESAMPLES,
-                        help=f"bootstrap resamples for the {CI_LEVEL:.0%} intervals (0: none; default {DEFAULT_RESAMPLES})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
-    parser.set_defaults(handler=run_agreement)
-
-
-def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return int(text)
-
-
-def run_agreement(args) -> int:
-    gold_rows, pred_rows = read_coding_rows(args.gold), read_coding_rows(args.pred)
-    codes = None
-    if args.codebook:
-        from pipeline.codebook import load_codebook
-
-        codes = list(load_codebook(args.codebook).code_ids)
-        check_codes(args.gold, gold_rows, codes, args.codebook)
-        check_codes(args.pred, pred_rows, codes, args.codebook)
-    gold, pred = coding_from_rows(gold_rows), coding_from_rows(pred_rows)
-    if not set(gold) & set(pred):
-        raise InputError(args.pred, f"no id in common with {args.gold}",
-                         fix="compare two codings of the same units (the id column must match)")
-    if codes is None and not any(row.code for row in gold_rows + pred_rows):
-        raise InputError(args.gold, f"neither this file nor {args.pred} assigns any code",
-                         fix="nothing to compare; give --codebook to report on its codes anyway")
-    result = compare_codings(gold, pred, codes=codes, resamples=args.resamples, seed=args.seed)
-    print(json.dumps(agreement_summary(result), ensure_ascii=False, allow_nan=False) if args.json else format_agreement(result))
-    return 0

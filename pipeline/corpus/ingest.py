@@ -1,9 +1,9 @@
 """Ingest: a site's raw transcripts -> ``segments.csv`` and the cleaned, de-identified transcripts.
 
 ``seci ingest [--root R] [--site S ...]``. For each informant listed in ``informants.csv``: read the
-transcript (:mod:`pipeline.readers`), tell interviewer from informant by the labels in
-``study.yaml`` (:mod:`pipeline.config`), clean (:mod:`pipeline.clean`), replace names with
-pseudonyms (:mod:`pipeline.deidentify`), cut into segments (:mod:`pipeline.segment`).
+transcript (:mod:`pipeline.corpus.readers`), tell interviewer from informant by the labels in
+``study.yaml`` (:mod:`pipeline.corpus.study_config`), clean (:mod:`pipeline.corpus.clean`), replace names with
+pseudonyms (:mod:`pipeline.corpus.deidentify`), cut into segments (:mod:`pipeline.corpus.segment`).
 
 Every site is read and validated in full before anything is written, so bad input stops with one
 line and leaves earlier outputs as they were. ``data/raw`` is only read. Outputs are written
@@ -12,7 +12,6 @@ atomically with fixed settings, so a second run writes byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -21,18 +20,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.clean import clean_text
-from pipeline.cli import add_site_arguments, selected_sites
-from pipeline.config import StudyConfig, load_study
 from pipeline.contracts import (
-    CLEANED_DIR, INFORMANT_COLUMNS, INFORMANTS_FILE, LANGUAGES, ROLES, SEGMENT_COLUMNS, SEGMENTS_FILE,
-    TRANSCRIPTS_DIR, processed_site_dir, raw_site_dir,
+    CLEANED_DIR,
+    INFORMANT_COLUMNS,
+    INFORMANTS_FILE,
+    LANGUAGES,
+    ROLES,
+    SEGMENT_COLUMNS,
+    SEGMENTS_FILE,
+    TRANSCRIPTS_DIR,
+    processed_site_dir,
+    raw_site_dir,
 )
-from pipeline.deidentify import Pseudonyms
+from pipeline.corpus.clean import clean_text
+from pipeline.corpus.deidentify import Pseudonyms
+from pipeline.corpus.readers import decode, read_transcript
+from pipeline.corpus.segment import SpokenTurn, segment_transcript
+from pipeline.corpus.study_config import StudyConfig, load_study_config
 from pipeline.errors import InputError
 from pipeline.files import write_csv, write_text
-from pipeline.readers import decode, read_transcript
-from pipeline.segment import SpokenTurn, segment_transcript
 
 _INFORMANT_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -56,7 +62,7 @@ def ingest_site(root: str | Path, site: str) -> pd.DataFrame:
 def build_site(root: str | Path, site: str) -> IngestedSite:
     """Everything ingest produces for a site, computed in memory; raises InputError on bad input."""
     site_dir = raw_site_dir(Path(root), site)
-    config = load_study(site_dir)
+    config = load_study_config(site_dir)
     informants = load_informants(site_dir, config)
     pseudonyms = Pseudonyms(config.pseudonyms)
     frames, transcripts = [], {}
@@ -161,27 +167,3 @@ def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path, fi
     if not (transcripts_dir / transcript).is_file():
         raise InputError(path, f"transcript file not found: {transcripts_dir / transcript}", line=line,
                          fix="correct the file name or add the transcript to the transcripts folder")
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "ingest", help="read, clean, de-identify and segment the transcripts of each site",
-        description="Write data/processed/<site>/segments.csv and the cleaned transcripts.",
-    )
-    add_site_arguments(parser)
-    parser.set_defaults(handler=run_ingest)
-
-
-def run_ingest(args: argparse.Namespace) -> int:
-    """Validate every selected site first, then write them all."""
-    root = Path(args.root)
-    built = [build_site(root, site) for site in selected_sites(args)]
-    for ingested in built:
-        write_site(root, ingested)
-        segments = ingested.segments
-        answers = int((segments["speaker"] == "informant").sum())
-        print(f"{ingested.site}: {len(ingested.transcripts)} informants, {answers} informant segments "
-              f"-> {processed_site_dir(root, ingested.site) / SEGMENTS_FILE}")
-    return 0

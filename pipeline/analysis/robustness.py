@@ -9,7 +9,7 @@ codebook lacking that one keyword, and two things are counted:
   finds every term's occurrences independently), so only those segments are coded again; a keyword
   that never fired changes nothing.
 - **findings changed**: the rows of the comparison with the article
-  (:func:`pipeline.findings.compare_with_article`) whose ``agree`` flips. Recomputing that table for
+  (:func:`pipeline.analysis.findings.compare_with_article`) whose ``agree`` flips. Recomputing that table for
   every keyword would take about a second each, so it is recomputed only for the keywords that
   move what those findings rest on: which informants of a role carry the code and the code's status
   for that role (the article's findings per mode, theme and patron view), or the primary code of an
@@ -21,10 +21,13 @@ codebook lacking that one keyword, and two things are counted:
 from __future__ import annotations
 
 import dataclasses
+
 import pandas as pd
 
-from pipeline import analysis, classify, findings
-from pipeline.codebook import Codebook, Keyword
+from pipeline.analysis import findings
+from pipeline.analysis.study import Study
+from pipeline.coding import classify
+from pipeline.coding.codebook import Codebook, Keyword
 from pipeline.contracts import CODING_COLUMNS
 from pipeline.errors import StageError
 
@@ -59,7 +62,7 @@ class MatcherWithout:
                 for hits, cues in self._matcher.find_all(texts, lang)]
 
 
-def leave_one_keyword_out(study: analysis.Study, article: dict, lang: str = "en") -> pd.DataFrame:
+def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.DataFrame:
     """One row per keyword (codebook order) of the languages the site's answers are in; see the module doc.
 
     ``findings_changed`` lists the findings (``section:item``) whose agreement with the article flips.
@@ -114,7 +117,7 @@ def _keyword(codebook: Codebook, code_id: str, term: str, lang: str) -> Keyword:
     return next(k for k in codebook.code(code_id).keywords if k.term == term and k.lang == lang)
 
 
-def _check_current(study: analysis.Study, coded: dict) -> None:
+def _check_current(study: Study, coded: dict) -> None:
     """Leave-one-out compares against a fresh coding; codings.csv must be that coding."""
     fresh = {(s, c.code_id, c.status) for s, codings in coded.items() for c in codings}
     stored = set(zip(study.codings["segment_id"], study.codings["code_id"], study.codings["status"]))
@@ -122,8 +125,8 @@ def _check_current(study: analysis.Study, coded: dict) -> None:
         raise StageError(f"{study.site}: codings.csv does not match the codebook; run `seci code --site {study.site}` again")
 
 
-def _quoted_segments(study: analysis.Study, article: dict) -> list[str]:
-    from pipeline.review import article_quote_units
+def _quoted_segments(study: Study, article: dict) -> list[str]:
+    from pipeline.analysis.findings import article_quote_units
 
     units = article_quote_units(study, article)
     return [segment for segment in units["segment_id"] if segment]
@@ -153,7 +156,7 @@ def _changes(coded: dict, changed: dict, code_id: str) -> dict:
     return {"codings_gained": gained, "codings_lost": lost, "statuses_flipped": flipped, "codings_changed": gained + lost + flipped}
 
 
-def _recoded_study(study: analysis.Study, coded: dict) -> analysis.Study:
+def _recoded_study(study: Study, coded: dict) -> Study:
     """The study with codings.csv as the classifier would write it from ``coded``."""
     coder = study.codings["coder"].iat[0] if len(study.codings) else ""
     rows = [(s, c.code_id, c.score, c.matched, c.status, coder) for s, codings in coded.items() for c in codings]

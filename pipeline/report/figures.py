@@ -1,6 +1,6 @@
 """Publication figures: one look, one ``save_figure``, byte-identical on every run.
 
-Every plot function takes a table from :mod:`pipeline.analysis` and returns a matplotlib ``Figure``
+Every plot function takes a table from :mod:`pipeline.analysis.counts` and returns a matplotlib ``Figure``
 (built without pyplot, so nothing global changes). Figures are sized for a journal column
 (:data:`ONE_COLUMN`, 89 mm) or the full page width (:data:`TWO_COLUMNS`, 183 mm), use DejaVu Sans (it
 ships with matplotlib, so nothing is downloaded) embedded as TrueType, and the Okabe-Ito palette with
@@ -20,8 +20,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from pipeline.analysis.findings import text
 from pipeline.files import write_bytes
-from pipeline.findings import text
 
 MM_PER_INCH = 25.4
 ONE_COLUMN = 89 / MM_PER_INCH    # 3.5 in

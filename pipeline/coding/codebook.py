@@ -5,14 +5,13 @@ the model): per code its definition, inclusion and exclusion criteria, examples 
 Indonesian and English. This module turns the YAML into frozen dataclasses and refuses anything it
 cannot read unambiguously, with one line naming the file, the line, the code and the field. Terms are
 words, phrases and ``word*`` globs only, never regular expressions, so no codebook can hang a run.
-The matcher (:mod:`pipeline.classify`) knows nothing about SECI; everything SECI lives in the YAML.
+The matcher (:mod:`pipeline.coding.classify`) knows nothing about SECI; everything SECI lives in the YAML.
 
 Sub-command: ``seci check-codebook [PATH]``. The format and every rule: ``docs/codebook.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import math
 import re
@@ -456,21 +455,3 @@ def codebook_summary(codebook: Codebook) -> str:
     lines.append(f"{'total':<14}{len(codebook.codes):<18}"
                  + "".join(f"{sum(len(code.keywords_for(lang)) for code in codebook.codes):>13}" for lang in langs))
     return "\n".join(lines) + "\n"
-
-
-# --- command line -----------------------------------------------------------------------------------
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "check-codebook", help="validate a codebook and summarise its codes and keywords",
-        description="Validate a codebook (default: the SECI codebook shipped with seci-kit) and print its "
-        "codes per group and keywords per language. A malformed codebook stops with one line naming the "
-        "file, the line, the code and the field.",
-    )
-    parser.add_argument("path", nargs="?", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
-    parser.set_defaults(handler=check_codebook_command)
-
-
-def check_codebook_command(args: argparse.Namespace) -> int:
-    print(codebook_summary(load_codebook(args.path)), end="")
-    return 0

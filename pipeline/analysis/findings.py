@@ -16,13 +16,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
-from pipeline import analysis
+from pipeline.analysis import counts
+from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, SECI_MODES
 from pipeline.errors import InputError
+
+if TYPE_CHECKING:
+    from pipeline.analysis.agreement import Coding
 
 NOT_YET_ADEQUATE_SHARE = 0.5
 ADEQUATE, NOT_YET_ADEQUATE = "adequate", "not_yet_adequate"
@@ -303,10 +308,10 @@ def status_of(barrier: int, codings: int) -> str:
     return NOT_YET_ADEQUATE if codings and barrier / codings >= NOT_YET_ADEQUATE_SHARE else ADEQUATE
 
 
-def code_findings(study: analysis.Study, group: str, role: str, lang: str = "en") -> pd.DataFrame:
+def code_findings(study: Study, group: str, role: str, lang: str = "en") -> pd.DataFrame:
     """Per code of a group, as the informants of ``role`` tell it: who, how often, status, terms, best quote."""
-    summary = analysis.theme_summary(study, group, role, lang)
-    quotes = analysis.exemplar_quotes(study, study.codes(group), n=1, role=role, lang=lang).set_index("code_id")
+    summary = counts.theme_summary(study, group, role, lang)
+    quotes = counts.exemplar_quotes(study, study.codes(group), n=1, role=role, lang=lang).set_index("code_id")
     summary["codings"] = summary["practice"] + summary["barrier"]
     summary["status"] = [status_of(row.barrier, row.codings) for row in summary.itertuples()]
     for column, source in (("quote_informant", "informant_id"), ("passage", "passage")):
@@ -315,13 +320,13 @@ def code_findings(study: analysis.Study, group: str, role: str, lang: str = "en"
     return summary
 
 
-def title_block(study: analysis.Study, key: str, lang: str) -> str:
+def title_block(study: Study, key: str, lang: str) -> str:
     """A notebook's title (Markdown level 1) and, when study.yaml carries one, the note on the data."""
     block = "# " + text(key, lang, title=study.title or study.site)
     return block + ("\n\n" + text("reconstruction", lang, note=study.note) if study.note else "")
 
 
-def section(study: analysis.Study, name: str, lang: str) -> str:
+def section(study: Study, name: str, lang: str) -> str:
     """One part of the findings in the article's structure (``seci_modes``, ``performance``,
     ``patron_findings``): its heading, then a paragraph and a quote per code."""
     part = SECTIONS[name]
@@ -346,7 +351,7 @@ def section_markdown(findings: pd.DataFrame, role: str, lang: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def conclusion_markdown(study: analysis.Study, lang: str) -> str:
+def conclusion_markdown(study: Study, lang: str) -> str:
     """The article's SIMPULAN, recomputed: each SECI mode and performance theme with its status and counts."""
     items = []
     for section in ("seci_modes", "performance"):
@@ -364,7 +369,7 @@ def conclusion_markdown(study: analysis.Study, lang: str) -> str:
 
 # --- the comparison with the article --------------------------------------------------------------
 
-def compare_with_article(study: analysis.Study, article: dict, lang: str = "en") -> pd.DataFrame:
+def compare_with_article(study: Study, article: dict, lang: str = "en") -> pd.DataFrame:
     """Finding by finding: ``section``, ``item`` (with their stable ``section_id``, ``item_id``),
     ``article_reports``, ``this_run_finds``, ``agree`` and, where they disagree, ``why``."""
     rows = [_compare_study(study, article["study"], lang)]
@@ -399,7 +404,7 @@ def comparison_summary(comparison: pd.DataFrame, lang: str) -> str:
                 threshold=round(100 * NOT_YET_ADEQUATE_SHARE))
 
 
-def _compare_study(study: analysis.Study, reported: dict, lang: str) -> dict:
+def _compare_study(study: Study, reported: dict, lang: str) -> dict:
     informants = reported["informants"]
     librarians, patrons = len(study.informant_ids("librarian")), len(study.informant_ids("patron"))
     run = {"total": librarians + patrons, "librarians": librarians, "patrons": patrons}
@@ -417,14 +422,14 @@ def _article_text(entry: dict, field: str, lang: str) -> str:
     return entry.get(f"{field}_{lang}") or entry[f"{field}_id"]
 
 
-def _unknown_code(study: analysis.Study, section: str, item: str, code_id: str, reported: str, lang: str) -> dict:
+def _unknown_code(study: Study, section: str, item: str, code_id: str, reported: str, lang: str) -> dict:
     """A finding this run cannot check: the site's codebook has no such code."""
     why = text("why_no_code", lang, code=code_id, codebook=study.codebook.name)
     return {"section": section, "item_id": item, "article_reports": reported, "this_run_finds": why,
             "agree": False, "why": why}
 
 
-def _compare_code(study: analysis.Study, row: pd.Series, entry: dict, reported: str, section: str, lang: str) -> dict:
+def _compare_code(study: Study, row: pd.Series, entry: dict, reported: str, section: str, lang: str) -> dict:
     """A SECI mode or performance theme: present among the section's informants, with the article's status?"""
     role_word = text(SECTIONS[section]["role"], lang)
     reported = text("practice_article", lang, practice=reported, status=text(entry["status"], lang))
@@ -447,7 +452,7 @@ def _compare_code(study: analysis.Study, row: pd.Series, entry: dict, reported: 
             "agree": agree, "why": why}
 
 
-def _compare_patrons(study: analysis.Study, row: pd.Series, entry: dict, reported: str, section: str,
+def _compare_patrons(study: Study, row: pd.Series, entry: dict, reported: str, section: str,
                      lang: str) -> dict:
     """A patrons' finding: does every patron the article attributes it to have the code?"""
     attributed = list(entry.get("informants", []))
@@ -478,7 +483,7 @@ def _id_range(ids: list[str]) -> str:
 
 # --- quotes -----------------------------------------------------------------------------------------
 
-def find_quote(study: analysis.Study, quote: str, informant_id: str) -> list[tuple[str, int, int]]:
+def find_quote(study: Study, quote: str, informant_id: str) -> list[tuple[str, int, int]]:
     """Where a quote sits in an informant's answers: (segment_id, start, end) of the quoted span per segment.
 
     The quote is matched verbatim up to runs of white space. When segments are sentences, a quote that
@@ -499,7 +504,7 @@ def find_quote(study: analysis.Study, quote: str, informant_id: str) -> list[tup
             if len(segment.text.split()) > 2 and " ".join(segment.text.split()) in squeezed]
 
 
-def primary_code(study: analysis.Study, segment_ids: list[str]) -> tuple[str | None, dict[str, float]]:
+def primary_code(study: Study, segment_ids: list[str]) -> tuple[str | None, dict[str, float]]:
     """The highest-scoring code over the given segments (ties to codebook order), and every code's score."""
     codings = study.codings[study.codings["segment_id"].isin(segment_ids)]
     scores = codings.groupby("code_id")["score"].sum().to_dict()
@@ -508,20 +513,20 @@ def primary_code(study: analysis.Study, segment_ids: list[str]) -> tuple[str | N
     return best, scores
 
 
-def _terms(study: analysis.Study, places: list[tuple[str, int, int]], code_id: str, inside: bool) -> list[str]:
+def _terms(study: Study, places: list[tuple[str, int, int]], code_id: str, inside: bool) -> list[str]:
     """The terms of ``code_id`` that fired inside (or outside) the quoted spans."""
     codings = study.codings[study.codings["code_id"] == code_id].set_index("segment_id")
     terms = []
     for segment_id, start, end in places:
         if segment_id not in codings.index:
             continue
-        for term, s, e in analysis.evidence(codings.at[segment_id, "matched"]):
+        for term, s, e in evidence(codings.at[segment_id, "matched"]):
             if (start <= s and e <= end) == inside:
                 terms.append(term)
     return list(dict.fromkeys(terms))
 
 
-def _compare_quote(study: analysis.Study, quote: dict, lang: str) -> dict:
+def _compare_quote(study: Study, quote: dict, lang: str) -> dict:
     """The article's filing of a quote against this run's primary code for the answer(s) containing it.
 
     A quote the article files under no mode agrees when this run's primary code is no SECI mode either.
@@ -550,7 +555,7 @@ def _compare_quote(study: analysis.Study, quote: dict, lang: str) -> dict:
             "agree": not reasons, "why": "; ".join(dict.fromkeys(reasons))}
 
 
-def _why_quote(study: analysis.Study, quote: dict, places, primary: str | None, informant: str, lang: str) -> str:
+def _why_quote(study: Study, quote: dict, places, primary: str | None, informant: str, lang: str) -> str:
     if primary is None:
         return text("why_quote_uncoded", lang, informant=informant)
     run = study.label(primary, lang)
@@ -568,7 +573,41 @@ def _why_quote(study: analysis.Study, quote: dict, places, primary: str | None, 
     return reason
 
 
-def study_language(study: analysis.Study) -> str:
+def study_language(study: Study) -> str:
     """The language of a site's answers (the ``lang`` most segments carry)."""
     langs = study.segments["lang"]
     return langs.mode().iat[0] if len(langs) else "id"
+
+
+# --- the article as a coder of its quotes ------------------------------------------------------------
+
+def article_quote_units(study, article: dict) -> pd.DataFrame:
+    """Where each quote of the article sits: one row per quote x attributed informant x segment.
+
+    Columns ``quote_id``, ``section``, ``informant_id``, ``segment_id`` (empty when the quote is
+    not in that informant's answers), ``code`` and ``code_by_definition`` (empty for none). The
+    quote is looked up in the language of the site's answers (``text_id`` or ``text_en``).
+    """
+    lang = study_language(study)
+    rows = []
+    for quote in article["quotes"]:
+        text = quote.get(f"text_{lang}") or quote["text_id"]
+        for informant in quote["informants"]:
+            segment_ids = [segment_id for segment_id, _, _ in find_quote(study, text, informant)] or [""]
+            rows += [(quote["id"], quote["section"], informant, segment_id, quote.get("code") or "",
+                      quote.get("code_by_definition") or "") for segment_id in segment_ids]
+    return pd.DataFrame(rows, columns=["quote_id", "section", "informant_id", "segment_id", "code", "code_by_definition"])
+
+
+def article_coding(quote_units: pd.DataFrame, *, by: str = "code") -> Coding:
+    """The article as a coder: each segment holding a quote gets the quote's code (``by="code"``, where
+    the article files it) or the mode its own definitions give (``by="code_by_definition"``); a quote
+    filed under no code makes its segment a unit with no code. Quotes not found are left out.
+    """
+    coding: dict[str, list[str]] = {}
+    for row in quote_units[quote_units["segment_id"] != ""].itertuples():
+        codes = coding.setdefault(row.segment_id, [])
+        code = getattr(row, by)
+        if code and code not in codes:
+            codes.append(code)
+    return {segment_id: tuple(codes) for segment_id, codes in coding.items()}

@@ -29,7 +29,6 @@ that into a coding (the article's mode, or the mode its own definitions give, pe
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 from pathlib import Path
@@ -37,13 +36,17 @@ from typing import Sequence
 
 import pandas as pd
 
-from pipeline.agreement import Coding
-from pipeline.classify import site_codebook
-from pipeline.cli import add_site_arguments, selected_sites
+from pipeline.analysis.agreement import Coding
+from pipeline.coding.classify import site_codebook
 from pipeline.contracts import (
-    CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENTS_FILE, processed_site_dir,
+    CODING_COLUMNS,
+    CODINGS_FILE,
+    HUMAN_CODINGS_FILE,
+    REVIEW_SHEET_FILE,
+    SEGMENTS_FILE,
+    processed_site_dir,
 )
-from pipeline.errors import InputError, SeciError
+from pipeline.errors import InputError
 from pipeline.files import write_bytes, write_csv
 
 SEGMENT_INFO = ["segment_id", "informant_id", "role", "question", "text"]
@@ -237,86 +240,3 @@ def _sorted_codings(frame: pd.DataFrame, segment_order: list[str], code_ids: lis
         _code=frame["code_id"].map(code_position).fillna(len(code_position)),
     )
     return keys.sort_values(["coder", "_segment", "segment_id", "_code", "code_id"], kind="stable")[CODING_COLUMNS].reset_index(drop=True)
-
-
-# --- the article's coding of its quotes ------------------------------------------------------------------
-
-
-def article_quote_units(study, article: dict) -> pd.DataFrame:
-    """Where each quote of the article sits: one row per quote x attributed informant x segment.
-
-    Columns ``quote_id``, ``section``, ``informant_id``, ``segment_id`` (empty when the quote is
-    not in that informant's answers), ``code`` and ``code_by_definition`` (empty for none). The
-    quote is looked up in the language of the site's answers (``text_id`` or ``text_en``).
-    """
-    from pipeline.findings import find_quote, study_language
-
-    lang = study_language(study)
-    rows = []
-    for quote in article["quotes"]:
-        text = quote.get(f"text_{lang}") or quote["text_id"]
-        for informant in quote["informants"]:
-            segment_ids = [segment_id for segment_id, _, _ in find_quote(study, text, informant)] or [""]
-            rows += [(quote["id"], quote["section"], informant, segment_id, quote.get("code") or "",
-                      quote.get("code_by_definition") or "") for segment_id in segment_ids]
-    return pd.DataFrame(rows, columns=["quote_id", "section", "informant_id", "segment_id", "code", "code_by_definition"])
-
-
-def article_coding(quote_units: pd.DataFrame, *, by: str = "code") -> Coding:
-    """The article as a coder: each segment holding a quote gets the quote's code (``by="code"``, where
-    the article files it) or the mode its own definitions give (``by="code_by_definition"``); a quote
-    filed under no code makes its segment a unit with no code. Quotes not found are left out.
-    """
-    coding: dict[str, list[str]] = {}
-    for row in quote_units[quote_units["segment_id"] != ""].itertuples():
-        codes = coding.setdefault(row.segment_id, [])
-        code = getattr(row, by)
-        if code and code not in codes:
-            codes.append(code)
-    return {segment_id: tuple(codes) for segment_id, codes in coding.items()}
-
-
-# --- the command line -----------------------------------------------------------------------------------
-
-
-def register(subparsers) -> None:
-    sheet = subparsers.add_parser(
-        "review-sheet", help="write a blank sheet for human coders (data/processed/<site>/review_sheet.csv)",
-        description="One row per informant answer, one empty column per code: mark 1 or x where a code applies. "
-        "The classifier's codes are left out so that human coding is independent of them.",
-    )
-    add_site_arguments(sheet)
-    sheet.add_argument("--with-classifier-codes", action="store_true",
-                       help="add the classifier's codes as a last column (for adjudication, not for independent coding)")
-    sheet.set_defaults(handler=run_review_sheet)
-
-    imports = subparsers.add_parser(
-        "import-coding", help="read filled review sheets into data/processed/<site>/human_codings.csv",
-        description="Read sheets filled by human coders (CSV UTF-8) into the codings.csv format with each coder's name.",
-    )
-    imports.add_argument("sheets", nargs="+", type=Path, metavar="SHEET", help="filled review sheet(s)")
-    who = imports.add_mutually_exclusive_group(required=True)
-    who.add_argument("--coder", help="the name of the coder who filled every SHEET")
-    who.add_argument("--coder-from-filename", action="store_true",
-                     help="each sheet's coder is its file name (ana.csv or review_sheet_ana.csv -> ana)")
-    add_site_arguments(imports, help_site="the site the sheets belong to (may be left out when there is one site)")
-    imports.set_defaults(handler=run_import_coding)
-
-
-def run_review_sheet(args: argparse.Namespace) -> int:
-    for site in selected_sites(args):
-        path = write_review_sheet(args.root, site, with_classifier_codes=args.with_classifier_codes)
-        print(f"{site}: review sheet -> {path}")
-    return 0
-
-
-def run_import_coding(args: argparse.Namespace) -> int:
-    sites = selected_sites(args)
-    if len(sites) != 1:
-        raise SeciError(f"the sheets must belong to one site; name it with --site (sites: {', '.join(sites)})")
-    codings = import_coding(args.root, sites[0], args.sheets, coder=args.coder)
-    out_path = processed_site_dir(Path(args.root), sites[0]) / HUMAN_CODINGS_FILE
-    for coder, rows in codings.groupby("coder", sort=True):
-        print(f"{coder}: {rows['segment_id'].nunique()} segments coded")
-    print(f"-> {out_path}")
-    return 0

@@ -7,7 +7,6 @@ overwrites: an existing site is left untouched, and the folder appears complete 
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -15,7 +14,11 @@ import tempfile
 from pathlib import Path
 
 from pipeline.contracts import (
-    INFORMANT_COLUMNS, INFORMANTS_FILE, LANGUAGES, STUDY_FILE, TRANSCRIPTS_DIR, raw_site_dir,
+    INFORMANT_COLUMNS,
+    INFORMANTS_FILE,
+    STUDY_FILE,
+    TRANSCRIPTS_DIR,
+    raw_site_dir,
 )
 from pipeline.errors import InputError
 
@@ -111,24 +114,3 @@ def init_site(root: str | Path, name: str, *, language: str = "id") -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return site_dir
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "init-site", help="start a new site: data/raw/NAME with informants.csv, study.yaml, transcripts/",
-        description="Scaffold data/raw/NAME for your own interviews. Never overwrites an existing site.",
-    )
-    parser.add_argument("name", metavar="NAME", help="the site's folder name, e.g. my-library")
-    parser.add_argument("--lang", choices=LANGUAGES, default="id",
-                        help="language of the transcripts; sets the default speaker labels (default: id)")
-    parser.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
-    parser.set_defaults(handler=run_init_site)
-
-
-def run_init_site(args: argparse.Namespace) -> int:
-    site_dir = init_site(Path(args.root), args.name, language=args.lang)
-    print(f"created {site_dir}: list your informants in {INFORMANTS_FILE}, put their transcripts in "
-          f"{TRANSCRIPTS_DIR}/, check {STUDY_FILE}, then run `seci ingest --site {args.name}`")
-    return 0

@@ -1,6 +1,6 @@
 """Keyword coding: a codebook compiled into a matcher and applied to segments, transparently.
 
-For each segment, in the segment's language (matching rules: :mod:`pipeline.text`):
+For each segment, in the segment's language (matching rules: :mod:`pipeline.coding.matcher`):
 
 - **Evidence**: every occurrence of a code's keywords, with the keyword as written in the codebook
   and the character offsets ``[start, end)`` of the words it matched (``text[start:end]``).
@@ -19,7 +19,6 @@ Commands: ``seci classify INPUT --out OUTPUT`` codes any CSV or JSON Lines file 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import functools
@@ -36,16 +35,22 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.cli import add_site_arguments, selected_sites
-from pipeline.codebook import Codebook, Keyword, load_codebook
-from pipeline.config import load_study
+from pipeline.coding.codebook import Codebook, Keyword, load_codebook
+from pipeline.coding.matcher import TermMatcher
+from pipeline.coding.tokens import same_sentence, words_between
 from pipeline.contracts import (
-    CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir,
+    CODING_COLUMNS,
+    CODINGS_FILE,
+    LANGUAGES,
+    SEGMENT_COLUMNS,
+    SEGMENTS_FILE,
+    STATUSES,
+    processed_site_dir,
     raw_site_dir,
 )
+from pipeline.corpus.study_config import load_study_config
 from pipeline.errors import InputError
 from pipeline.files import atomic_path, delimited_records, json_lines_records, read_table, write_csv
-from pipeline.text import TermMatcher, count_words, same_sentence
 
 PRACTICE, BARRIER = STATUSES
 INPUT_COLUMNS = ("id", "text")  # required in a `seci classify` input; "lang" is optional
@@ -87,7 +92,7 @@ class Coding(NamedTuple):
 
 
 class Matcher:
-    """A codebook compiled for matching: per language, one :class:`~pipeline.text.TermMatcher` over
+    """A codebook compiled for matching: per language, one :class:`~pipeline.coding.matcher.TermMatcher` over
     every code's keywords, with the barrier cues as qualifiers, built when the language is first met.
     Build the matcher once and reuse it: it caches what it learns about each word."""
 
@@ -199,7 +204,7 @@ def _near(text: str, hit: Hit, cue: tuple[int, int], window: int) -> bool:
     if cue_start < hit.end and hit.start < cue_end:
         return True
     gap_start, gap_end = (hit.end, cue_start) if hit.start < cue_start else (cue_end, hit.start)
-    return same_sentence(text, gap_start, gap_end) and count_words(text, gap_start, gap_end) < window
+    return same_sentence(text, gap_start, gap_end) and words_between(text, gap_start, gap_end) < window
 
 
 def primary_code(codings: list[Coding]) -> str:
@@ -425,7 +430,7 @@ def classify_file(source: str | Path, target: str | Path, codebook: Codebook, *,
 
 def site_codebook(root: str | Path, site: str) -> Codebook:
     """The codebook a site's ``study.yaml`` names (``codebook:``), else the default SECI codebook."""
-    return load_codebook(load_study(raw_site_dir(Path(root), site)).codebook)
+    return load_codebook(load_study_config(raw_site_dir(Path(root), site)).codebook)
 
 
 def read_segments(root: str | Path, site: str) -> pd.DataFrame:
@@ -438,44 +443,3 @@ def code_site(root: str | Path, site: str) -> pd.DataFrame:
     codings = code_segments(read_segments(root, site), site_codebook(root, site))
     write_csv(processed_site_dir(Path(root), site) / CODINGS_FILE, codings)
     return codings
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "classify", help="code the texts of a CSV or JSON Lines file with a codebook",
-        description="Code every row of INPUT (CSV or JSON Lines with columns id, text and optionally lang) "
-        "and write OUTPUT (format by extension): id, codes (codebook order, ';'-joined), primary_code, "
-        "and per code its score, status (practice/barrier) and evidence (term@start-end).",
-    )
-    parser.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file with columns id, text [, lang]")
-    parser.add_argument("--out", required=True, metavar="OUTPUT", help="the .csv or .jsonl file to write")
-    parser.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
-    parser.add_argument("--lang", choices=LANGUAGES, default="id",
-                        help="language of the rows without a lang value (default: id)")
-    parser.add_argument("--workers", type=int, default=1, metavar="N", help="processes to code with (default: 1)")
-    parser.set_defaults(handler=run_classify)
-
-    parser = subparsers.add_parser(
-        "code", help="code each site's segments.csv into codings.csv",
-        description="Code the informants' segments of each site with the codebook its study.yaml names "
-        "(default: the SECI codebook) and write data/processed/<site>/codings.csv.",
-    )
-    add_site_arguments(parser)
-    parser.set_defaults(handler=run_code)
-
-
-def run_classify(args: argparse.Namespace) -> int:
-    codebook = load_codebook(args.codebook)
-    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=max(1, args.workers))
-    print(f"{args.input}: {rows} rows, {coded} with at least one code -> {args.out}")
-    return 0
-
-
-def run_code(args: argparse.Namespace) -> int:
-    for site in selected_sites(args):
-        codings = code_site(args.root, site)
-        print(f"{site}: {len(codings)} codings in {codings['segment_id'].nunique()} segments "
-              f"-> {processed_site_dir(Path(args.root), site) / CODINGS_FILE}")
-    return 0

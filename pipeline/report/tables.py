@@ -1,6 +1,6 @@
 """Report tables as CSV (for re-analysis) and LaTeX booktabs (for the manuscript), byte-stable.
 
-The CSV keeps the stable column names of :mod:`pipeline.analysis`; the LaTeX table and the frame
+The CSV keeps the stable column names of :mod:`pipeline.analysis.counts`; the LaTeX table and the frame
 shown in the notebook carry the headings of the report language.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_float_dtype, is_numeric_dtype
 
+from pipeline.analysis.findings import cell_value, column_headings
 from pipeline.files import write_csv, write_text
-from pipeline.findings import cell_value, column_headings
 
 WIDE_TEXT = 40  # a text column whose longest cell exceeds this many characters wraps in LaTeX
 LONG_TABLE = 30  # rows beyond which a LaTeX table becomes a longtable that breaks across pages

@@ -2,9 +2,8 @@
 
 Corpus overview, code frequencies (by mode, role and informant), the code x informant and
 co-occurrence matrices, practice vs barrier, exemplar quotes, keyword-in-context and the summaries of
-librarian performance and the patrons' view. :func:`load_study` reads the processed files once; every
-other function takes a :class:`Study` (plain DataFrames) and returns a DataFrame, so notebooks and
-tests call them alike.
+each codebook group. Every function takes a :class:`~pipeline.analysis.study.Study` and returns a
+DataFrame.
 
 What is counted: a *segment* is one coded unit of an informant (interviewer turns are never counted);
 a code "has evidence" from an informant when at least one of that informant's segments carries it.
@@ -14,84 +13,17 @@ Per-code tables follow codebook order, informant tables follow ``informants.csv`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from pipeline.codebook import Codebook, load_codebook
-from pipeline.config import load_study as load_study_config
-from pipeline.contracts import (
-    CODING_COLUMNS, CODINGS_FILE, ROLES, SEGMENT_COLUMNS, SEGMENTS_FILE, processed_site_dir, raw_site_dir,
-)
-from pipeline.errors import InputError
-from pipeline.files import read_table
-from pipeline.ingest import load_informants
-from pipeline.text import WORD_PATTERN
-
-WORD = re.compile(WORD_PATTERN)  # a word as the classifier reads it
+from pipeline.analysis.study import Study, evidence
+from pipeline.coding.tokens import WORD
+from pipeline.contracts import ROLES
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-EVIDENCE_ITEM = re.compile(r"^(?P<term>.+)@(?P<start>\d+)-(?P<end>\d+)$")
 NO_UNIT = "–"  # shown where informants.csv leaves the unit empty (patrons)
 
 
-@dataclass(frozen=True)
-class Study:
-    """One site's coded interviews: the processed data contracts plus the codebook they were coded with."""
-
-    site: str
-    informants: pd.DataFrame
-    segments: pd.DataFrame
-    codings: pd.DataFrame
-    codebook: Codebook
-    title: str = ""
-    note: str = ""  # e.g. that the transcripts are a reconstruction (study.yaml)
-
-    def answers(self, role: str | None = None) -> pd.DataFrame:
-        """The informants' segments (interviewer turns dropped), optionally of one role."""
-        answers = self.segments[self.segments["speaker"] == "informant"]
-        return answers if role is None else answers[answers["role"] == role]
-
-    def coded(self, role: str | None = None) -> pd.DataFrame:
-        """Codings of the informants' segments joined with their segment (informant, role, text)."""
-        answers = self.answers(role)[["segment_id", "informant_id", "role", "text"]]
-        return self.codings.merge(answers, on="segment_id", how="inner")
-
-    def codes(self, group: str | None = None) -> list[str]:
-        """Code ids in codebook order, optionally of one codebook group (``seci``, ``performance``, ...)."""
-        return [code.id for code in self.codebook.codes if group is None or code.group == group]
-
-    def label(self, code_id: str, lang: str) -> str:
-        return self.codebook.code(code_id).label[lang]
-
-    def informant_ids(self, role: str | None = None) -> list[str]:
-        rows = self.informants if role is None else self.informants[self.informants["role"] == role]
-        return rows["informant_id"].tolist()
-
-
-def load_study(root: str | Path, site: str) -> Study:
-    """Read a site's informants, processed segments and codings, and its codebook (once, for a notebook)."""
-    raw = raw_site_dir(root, site)
-    processed = processed_site_dir(root, site)
-    config = load_study_config(raw)
-    informants = load_informants(raw, config)
-    rerun = f"run `seci run --site {site}` to build data/processed/{site}/"
-    segments = read_table(processed / SEGMENTS_FILE, SEGMENT_COLUMNS, fix=rerun)
-    codings = read_table(processed / CODINGS_FILE, CODING_COLUMNS, fix=rerun)
-    segments = segments.astype({"turn": int, "start": int, "end": int})
-    codings = codings.astype({"score": float})
-    codebook = load_codebook(config.codebook)
-    unknown = sorted(set(codings["code_id"]) - set(codebook.code_ids))
-    if unknown:
-        line = int(codings.index[codings["code_id"] == unknown[0]][0]) + 2
-        raise InputError(processed / CODINGS_FILE, f"code '{unknown[0]}' is not in the codebook {codebook.source}",
-                         line=line, fix=rerun)
-    return Study(site=site, informants=informants, segments=segments, codings=codings, codebook=codebook,
-                 title=config.title, note=config.reconstruction_note if config.reconstruction else "")
-
-
-# --- the corpus -----------------------------------------------------------------------------------
 
 def informants_by_role_and_unit(study: Study) -> pd.DataFrame:
     """How many informants of each role and unit, and who they are (role order, then unit)."""
@@ -106,7 +38,7 @@ def informants_by_role_and_unit(study: Study) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "unit", "informants", "informant_ids"])
 
 
-def count_words(text: str) -> int:
+def word_count(text: str) -> int:
     """Words as the classifier reads them: "e-book" and "buku-buku" are one word each."""
     return len(WORD.findall(text))
 
@@ -117,7 +49,7 @@ def words_and_turns(study: Study) -> pd.DataFrame:
     Turns are counted by the ``turn`` column, so a sentence-level segmentation gives the same numbers as
     the default one segment per answer. An informant without segments shows zeros (a missing transcript).
     """
-    segments = study.segments.assign(words=study.segments["text"].map(count_words))
+    segments = study.segments.assign(words=study.segments["text"].map(word_count))
     rows = []
     for informant in study.informants.itertuples():
         own = segments[segments["informant_id"] == informant.informant_id]
@@ -213,17 +145,6 @@ def _labelled(table: pd.DataFrame, study: Study, lang: str, columns: bool = Fals
     table.columns.name = None
     return table
 
-
-# --- evidence: exemplar quotes and keyword-in-context ---------------------------------------------
-
-def evidence(matched: str) -> list[tuple[str, int, int]]:
-    """The ``matched`` column of codings.csv (``term@start-end; ...``) as (term, start, end) triples."""
-    items = []
-    for item in filter(None, (part.strip() for part in str(matched).split(";"))):
-        found = EVIDENCE_ITEM.match(item)
-        if found:
-            items.append((found["term"], int(found["start"]), int(found["end"])))
-    return items
 
 
 def exemplar_quotes(study: Study, codes: list[str] | None = None, n: int = 3, role: str | None = None,

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import agreement, analysis, robustness
+from pipeline.analysis import agreement, robustness
+from pipeline.analysis.findings import article_coding, article_quote_units, study_language
+from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import HUMAN_CODINGS_FILE, processed_site_dir
-from pipeline.findings import study_language
-from pipeline.review import article_coding, article_quote_units
 
 TEXT = {
     "en": {
@@ -141,7 +141,7 @@ class Part:
 # --- the codings compared -----------------------------------------------------------------------------
 
 
-def classifier_coding(study: analysis.Study) -> tuple[str, agreement.Coding]:
+def classifier_coding(study: Study) -> tuple[str, agreement.Coding]:
     """The classifier's name (``keyword-v<version>``) and its coding of every informant answer."""
     answers = list(study.answers()["segment_id"])
     name = f"keyword-v{study.codebook.version}"
@@ -160,13 +160,13 @@ def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
 # --- the parts ---------------------------------------------------------------------------------------------
 
 
-def introduction(study: analysis.Study, lang: str, resamples: int, seed: int) -> str:
+def introduction(study: Study, lang: str, resamples: int, seed: int) -> str:
     title = "# " + text("title", lang, title=study.title or study.site)
     return title + "\n\n" + text("intro", lang, classifier=classifier_coding(study)[0], level=round(100 * agreement.CI_LEVEL),
                                  resamples=resamples, seed=seed)
 
 
-def article_validation(study: analysis.Study, article: dict, lang: str, resamples: int, seed: int) -> Part:
+def article_validation(study: Study, article: dict, lang: str, resamples: int, seed: int) -> Part:
     """The classifier against the article's filing of its quotes (and against its definitions)."""
     units_table = article_quote_units(study, article)
     filed, by_definition = article_coding(units_table), article_coding(units_table, by="code_by_definition")
@@ -187,7 +187,7 @@ def article_validation(study: analysis.Study, article: dict, lang: str, resample
     ])
 
 
-def classifier_vs_humans(study: analysis.Study, humans: dict[str, agreement.Coding], lang: str,
+def classifier_vs_humans(study: Study, humans: dict[str, agreement.Coding], lang: str,
                          resamples: int, seed: int) -> Part:
     """The classifier against each human coder, on the answers that coder coded."""
     heading = f"## {text('h_humans', lang)}\n\n"
@@ -210,7 +210,7 @@ def classifier_vs_humans(study: analysis.Study, humans: dict[str, agreement.Codi
     ])
 
 
-def humans_among_themselves(study: analysis.Study, humans: dict[str, agreement.Coding], lang: str,
+def humans_among_themselves(study: Study, humans: dict[str, agreement.Coding], lang: str,
                             resamples: int, seed: int) -> Part:
     """Alpha across all human coders per code, each pair's agreement, and their disagreements."""
     heading = f"## {text('h_between', lang)}\n\n"
@@ -234,8 +234,8 @@ def humans_among_themselves(study: analysis.Study, humans: dict[str, agreement.C
     ])
 
 
-def keyword_robustness(study: analysis.Study, article: dict, lang: str) -> Part:
-    """Leave-one-keyword-out (:mod:`pipeline.robustness`), as the report shows it."""
+def keyword_robustness(study: Study, article: dict, lang: str) -> Part:
+    """Leave-one-keyword-out (:mod:`pipeline.analysis.robustness`), as the report shows it."""
     table = robustness.leave_one_keyword_out(study, article, lang)
     table.insert(1, "code", [study.label(code, lang) for code in table["code_id"]])
     fired = table[table["segments"] > 0].reset_index(drop=True)
@@ -255,7 +255,7 @@ def keyword_robustness(study: analysis.Study, article: dict, lang: str) -> Part:
 # --- tables ------------------------------------------------------------------------------------------------
 
 
-def per_code_table(result: agreement.Agreement, study: analysis.Study, lang: str) -> pd.DataFrame:
+def per_code_table(result: agreement.Agreement, study: Study, lang: str) -> pd.DataFrame:
     """Per code: how often each side used it, kappa and F1 with their intervals, alpha, precision, recall."""
     table = result.per_code.reset_index().rename(columns={"code": "code_id", "support": "n_reference",
                                                           "predicted": "n_classifier"})
@@ -268,7 +268,7 @@ def per_code_table(result: agreement.Agreement, study: analysis.Study, lang: str
     return table
 
 
-def confusion_table(result: agreement.Agreement, study: analysis.Study, lang: str) -> pd.DataFrame:
+def confusion_table(result: agreement.Agreement, study: Study, lang: str) -> pd.DataFrame:
     """The primary-code confusion matrix with code labels; rows the reference, columns the classifier."""
     def label(code: str) -> str:
         return code if code == agreement.NO_CODE else study.label(code, lang)
@@ -293,7 +293,7 @@ def summary_row(reference: str, compared: str, result: agreement.Agreement) -> d
     }
 
 
-def quote_table(study: analysis.Study, article: dict, units_table: pd.DataFrame, classifier: agreement.Coding,
+def quote_table(study: Study, article: dict, units_table: pd.DataFrame, classifier: agreement.Coding,
                 codes: list[str], lang: str) -> pd.DataFrame:
     """Each quote x answer: the article's code and the definitions' code against the classifier's
     primary code among ``codes`` (the codes compared), with all its codes and the terms that fired."""
@@ -314,7 +314,7 @@ def quote_table(study: analysis.Study, article: dict, units_table: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
-def disagreement_table(study: analysis.Study, codings: dict[str, agreement.Coding], codes, units, lang: str) -> pd.DataFrame:
+def disagreement_table(study: Study, codings: dict[str, agreement.Coding], codes, units, lang: str) -> pd.DataFrame:
     """Every answer x code the coders differ on, with the answer's text and the terms that fired."""
     table = agreement.disagreements(codings, codes, units)
     answers = study.answers().set_index("segment_id")
@@ -327,12 +327,12 @@ def disagreement_table(study: analysis.Study, codings: dict[str, agreement.Codin
     })
 
 
-def fired_terms(study: analysis.Study, segment_id: str, lang: str) -> str:
+def fired_terms(study: Study, segment_id: str, lang: str) -> str:
     """The classifier's evidence in one answer: ``Code: term, term; Code: term``."""
     rows = study.codings[study.codings["segment_id"] == segment_id]
     parts = []
     for row in rows.itertuples():
-        terms = list(dict.fromkeys(term.lower() for term, _, _ in analysis.evidence(row.matched)))
+        terms = list(dict.fromkeys(term.lower() for term, _, _ in evidence(row.matched)))
         parts.append(f"{study.label(row.code_id, lang)}: {', '.join(terms)}")
     return "; ".join(parts)
 

@@ -1,7 +1,7 @@
 """Replacing the names a site lists with its pseudonyms, the same way in every transcript.
 
 The names come from ``study.yaml`` (``deidentify.names``) and the private names file it points to
-(see :mod:`pipeline.config`). Replacement runs on cleaned text before segment offsets are computed,
+(see :mod:`pipeline.corpus.study_config`). Replacement runs on cleaned text before segment offsets are computed,
 so everything written downstream (segments, cleaned transcripts, quotes in reports) carries the
 pseudonyms only. Matching is whole-word and case-insensitive, longest name first, so "Bu Yuliana"
 is replaced as one name before "Yuliana" alone is considered. A name that is also an ordinary word
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pipeline.clean import clean_text
+from pipeline.corpus.clean import clean_text
 
 
 class Pseudonyms:

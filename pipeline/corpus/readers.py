@@ -3,7 +3,7 @@
 A turn is the speaker label as written ("Pewawancara", "Bu Yuliana"), what was said, and the line
 where the turn starts in the source (for .docx and .odt: the paragraph number), so that later checks
 (an unknown label, say) can point at it. Readers only read: whether a label belongs to the
-interviewer or the informant is decided by the site's ``study.yaml`` (see :mod:`pipeline.ingest`).
+interviewer or the informant is decided by the site's ``study.yaml`` (see :mod:`pipeline.corpus.ingest`).
 
 Supported: ``.txt``/``.md`` ("Label: text" lines), ``.docx`` and ``.odt`` (the same, one paragraph
 per line), WebVTT ``.vtt`` and ``.srt`` subtitles from transcription tools (timestamps dropped,

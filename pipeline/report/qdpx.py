@@ -21,7 +21,6 @@ two exports of the same data are byte-identical.
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import uuid
@@ -62,9 +61,9 @@ def project_document(study, transcripts: dict[str, str], human_codings: pd.DataF
                      timestamp: str) -> tuple[etree._ElementTree, dict[str, str]]:
     """The QDA-XML document and the source files it references (member name -> text).
 
-    ``study`` is an :class:`pipeline.analysis.Study`; ``transcripts`` maps informant id -> cleaned text.
+    ``study`` is an :class:`pipeline.analysis.study.Study`; ``transcripts`` maps informant id -> cleaned text.
     """
-    from pipeline.viewer import code_styles
+    from pipeline.report.viewer import code_styles
 
     site, codebook = study.site, study.codebook
     codings = pd.concat([study.codings, human_codings], ignore_index=True) if human_codings is not None else study.codings
@@ -146,7 +145,7 @@ def project_document(study, transcripts: dict[str, str], human_codings: pd.DataF
 
 def _evidence_note(rows: pd.DataFrame, codebook, lang: str) -> str:
     """One line per coding: coder, code, status and the terms that fired."""
-    from pipeline.analysis import evidence
+    from pipeline.analysis.study import evidence
 
     lines = []
     for row in rows.itertuples():
@@ -189,7 +188,7 @@ def export_qdpx(root: str | Path, site: str, out_path: str | Path | None = None,
 
     Code and group names are in ``lang`` (default: the language of the site's transcripts).
     """
-    from pipeline.analysis import load_study
+    from pipeline.analysis.study import load_study
 
     root = Path(root)
     out_path = Path(out_path) if out_path else reports_site_dir(root, site) / QDPX_FILE
@@ -209,29 +208,3 @@ def export_qdpx(root: str | Path, site: str, out_path: str | Path | None = None,
     validate(document)
     write_bytes(out_path, qdpx_bytes(document, files, zip_date))
     return out_path
-
-
-def register(subparsers) -> None:
-    from pipeline.cli import add_site_arguments
-
-    parser = subparsers.add_parser(
-        "export-qdpx", help="export the coded interviews as a REFI-QDA project (.qdpx)",
-        description="Write reports/<site>/project.qdpx for ATLAS.ti, MAXQDA, NVivo or QDA Miner.",
-    )
-    add_site_arguments(parser)
-    parser.add_argument("--out", type=Path, help="where to write the .qdpx (one site only; default reports/<site>/project.qdpx)")
-    parser.add_argument("--lang", choices=("id", "en"), help="language of code names (default: the transcripts')")
-    parser.set_defaults(handler=run_export_qdpx)
-
-
-def run_export_qdpx(args: argparse.Namespace) -> int:
-    from pipeline.cli import selected_sites
-    from pipeline.errors import SeciError
-
-    sites = selected_sites(args)
-    if args.out and len(sites) != 1:
-        raise SeciError(f"--out names one file; choose one site with --site (sites: {', '.join(sites)})")
-    for site in sites:
-        path = export_qdpx(args.root, site, args.out, lang=args.lang)
-        print(f"{site}: REFI-QDA project -> {path}")
-    return 0

@@ -79,7 +79,7 @@ class StudyConfig:
         return None
 
 
-def load_study(site_dir: str | Path) -> StudyConfig:
+def load_study_config(site_dir: str | Path) -> StudyConfig:
     """Read and validate ``<site_dir>/study.yaml`` (and the private names file it points to)."""
     site_dir = Path(site_dir)
     path = site_dir / STUDY_FILE

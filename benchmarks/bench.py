@@ -1,4 +1,4 @@
-"""How fast the keyword classifier is, and how much memory it needs: ``seci bench`` (``python -m pipeline.bench``).
+"""How fast the keyword classifier is, and how much memory it needs: ``seci bench`` (``python benchmarks/bench.py``).
 
 It generates interview-like Indonesian text whose vocabulary grows like real text's: function words
 and Sastrawi's 28,000 root words drawn by a Zipf-Mandelbrot law, roots carrying the usual prefixes
@@ -10,7 +10,7 @@ corpus is streamed through:
 - the **floor**: a bare ``re.findall(r"\\w+")`` over the text in 1 MB chunks (no work can be cheaper);
 - **flashtext**'s KeywordProcessor over the same Indonesian keywords (globs as plain words), the
   usual fast alternative, one segment (line) at a time, with spans;
-- **classify**: :func:`pipeline.classify.classify_stream` in one process, as ``seci classify`` runs;
+- **classify**: :func:`pipeline.coding.classify.classify_stream` in one process, as ``seci classify`` runs;
 - **classify --workers N**: the same over N processes.
 
 Each measurement runs in a fresh Python process, so caches start cold (stemming included) and the
@@ -40,7 +40,7 @@ from statistics import median
 
 import numpy as np
 
-from pipeline.codebook import Codebook, load_codebook
+from pipeline.coding.codebook import Codebook, load_codebook
 from pipeline.errors import SeciError
 
 MB = 1_000_000
@@ -122,7 +122,7 @@ class CorpusWriter:
     """Interview-like Indonesian segments, one per line, from a seeded generator (same seed, same text)."""
 
     def __init__(self, keywords: list[str], seed: int = SEED):
-        from pipeline.text import indonesian_roots
+        from pipeline.coding.sastrawi import indonesian_roots
 
         self.rng = np.random.default_rng(seed)
         roots = sorted(root for root in indonesian_roots() if root.isalpha() and len(root) > 2)
@@ -202,7 +202,7 @@ def _zipf_mandelbrot(n: int, exponent: float, shift: float) -> np.ndarray:
 
 def corpus_statistics(path: Path) -> tuple[int, int, int]:
     """Segments (lines), words and distinct words of a corpus, words as the classifier cuts them."""
-    from pipeline.text import words
+    from pipeline.coding.tokens import words
 
     segments = total = 0
     vocabulary: set[str] = set()
@@ -235,7 +235,7 @@ def measure(method: str, corpus: Path, codebook_path: str | None, workers: int) 
         processor.add_keywords_from_list(keyword_surfaces(codebook))
         found = sum(len(processor.extract_keywords(line, span_info=True)) for line in _segments(corpus))
     elif method in ("classify", "workers"):
-        from pipeline.classify import classify_stream
+        from pipeline.coding.classify import classify_stream
 
         start = time.perf_counter()  # from a cold start: compiling the codebook counts
         items = ((None, line, "id") for line in _segments(corpus))
@@ -279,7 +279,7 @@ class Measurement:
 
 def measure_in_subprocess(method: str, corpus: Path, size_mb: float, codebook_path: str | None, workers: int) -> Measurement:
     """:func:`measure` in a fresh Python process: cold caches, and the peak memory is the method's own."""
-    command = [sys.executable, "-m", "pipeline.bench", "--measure", method, "--corpus", str(corpus),
+    command = [sys.executable, __file__, "--measure", method, "--corpus", str(corpus),
                "--workers", str(workers)] + (["--codebook", codebook_path] if codebook_path else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -403,8 +403,8 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pipeline.bench``: the benchmark, or (``--measure``) one measurement, as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description="seci-kit classifier benchmark")
+    """``python benchmarks/bench.py``: the benchmark, or (``--measure``) one measurement, as JSON."""
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description="seci-kit classifier benchmark")
     _add_arguments(parser)
     parser.add_argument("--measure", choices=METHODS, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)

@@ -1,4 +1,4 @@
-"""Words, stems, and the rules by which a codebook term matches a text (Indonesian and English).
+"""How a codebook term matches a text (Indonesian and English): the rules, and the RE2 engine that applies them.
 
 This is the language half of the classifier; it knows nothing about SECI or codes. The rules,
 documented for researchers in ``docs/codebook.md``:
@@ -33,7 +33,6 @@ only qualifiers are looked for only in the sentences that hold a term.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -42,158 +41,22 @@ from operator import itemgetter
 from typing import NamedTuple
 
 import re2
-from Sastrawi.Stemmer.Context.Removal import Removal
-from Sastrawi.Stemmer.Context.Visitor.AbstractDisambiguatePrefixRule import AbstractDisambiguatePrefixRule
-from Sastrawi.Stemmer.Context.Visitor.PrefixDisambiguator import PrefixDisambiguator
-from Sastrawi.Stemmer.Context.Visitor.RemoveDerivationalSuffix import RemoveDerivationalSuffix
-from Sastrawi.Stemmer.Context.Visitor.RemoveInflectionalParticle import RemoveInflectionalParticle
-from Sastrawi.Stemmer.Context.Visitor.RemoveInflectionalPossessivePronoun import RemoveInflectionalPossessivePronoun
-from Sastrawi.Stemmer.Context.Visitor.RemovePlainPrefix import RemovePlainPrefix
-from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
-WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
-CACHE_LIMIT = 500_000  # distinct words or pieces a cache remembers before it is emptied (about 50 MB at most)
+from pipeline.coding.sastrawi import indonesian_roots, indonesian_stop_words
+from pipeline.coding.stemming import CACHE_LIMIT, stemmer
+from pipeline.coding.tokens import (
+    SENTENCE_END,
+    TO_LAST_SENTENCE_END,
+    WORD,
+    WORD_AT,
+    lowercase,
+    reduplication_base,
+    words,
+)
+
 BATCH_SIZE = 500  # texts scanned together (one call into RE2; their lower-cased copies are held meanwhile)
-
-# NLTK's RegexpTokenizer(WORD_PATTERN) gives the same words (a test pins it), but through the
-# third-party `regex` module, about six times slower than `re` on this pattern.
-_WORD = re.compile(WORD_PATTERN)
-_WORD_AT = re.compile(r"(?<!\w)(?<!\w[-'’])" + WORD_PATTERN)  # a word that begins here
-SENTENCE_ENDS = ".!?…"
-_SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
-_TO_LAST_SENTENCE_END = re.compile(f".*[{SENTENCE_ENDS}]", re.DOTALL)
 _NO_IDS: frozenset[int] = frozenset()
-_REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
-_SASTRAWI_WORD = re.compile(r"[a-z0-9-]+")                     # what Sastrawi's stemmer accepts
 
-
-# --- words ----------------------------------------------------------------------------------------
-
-def lowercase(text: str) -> str:
-    """The text lower-cased, with the same length (a character whose lower case is longer, such as
-    "İ", is kept), so offsets into it are offsets into ``text``."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-def words(text: str) -> list[str]:
-    """The lower-cased words of a text, in order."""
-    return _WORD.findall(lowercase(text))
-
-
-def reduplication_base(word: str) -> str:
-    """A fully reduplicated word's base ("buku-buku", "buku2" -> "buku"); other words unchanged."""
-    match = _REDUPLICATED.fullmatch(word) if "-" in word or word.endswith("2") else None
-    return match.group(1) if match else word
-
-
-def same_sentence(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` holds no sentence end (. ! ? …), i.e. its two sides share a sentence."""
-    return _SENTENCE_END.search(text, start, max(start, end)) is None
-
-
-def count_words(text: str, start: int, end: int) -> int:
-    """How many words ``text[start:end]`` holds."""
-    return len(_WORD.findall(text, start, end)) if end > start else 0
-
-
-# --- stems ----------------------------------------------------------------------------------------
-
-class Stemmer:
-    """One language's stemmer with a cache per distinct word (emptied at ``CACHE_LIMIT`` words)."""
-
-    def __init__(self, stem: Callable[[str], str]):
-        self._stem = stem
-        self._cache: dict[str, str] = {}
-
-    def __call__(self, word: str) -> str:
-        stem = self._cache.get(word)
-        if stem is None:
-            if len(self._cache) >= CACHE_LIMIT:
-                self._cache.clear()
-            stem = self._cache[word] = self._stem(word)
-        return stem
-
-
-@functools.cache
-def stemmer(lang: str) -> Stemmer:
-    """The stemmer of ``lang`` ("id": Sastrawi, "en": Snowball), built once per process."""
-    if lang == "id":
-        return Stemmer(_sastrawi())
-    if lang == "en":
-        from nltk.stem.snowball import SnowballStemmer  # importing nltk takes ~1.5 s and 130 MB: only when needed
-
-        return Stemmer(SnowballStemmer("english").stem)
-    raise ValueError(f"unknown language {lang!r}; use id or en")
-
-
-@functools.cache
-def indonesian_roots() -> frozenset[str]:
-    """Sastrawi's dictionary of root words: its stem of a word is one of these, or the word itself."""
-    return frozenset(filter(None, StemmerFactory().get_words()))
-
-
-class _RootDictionary:
-    """Sastrawi's dictionary interface (``contains``) on the frozen set of roots, built without a loop."""
-
-    def __init__(self, roots: frozenset[str]):
-        self.contains = roots.__contains__
-
-
-class _LiteralRemoval:
-    """One of Sastrawi's affix-removing steps, recording what it removed with ``str.replace``.
-
-    Sastrawi's own steps find the removed part with ``re.sub(rest, "", word)``, compiling every new
-    word as a regular expression: half or more of its time on a new word, and Python's cache of 512
-    patterns thrashes. The rest is letters, digits and hyphens (all Sastrawi is given), which such a pattern
-    matches literally, so ``str.replace`` removes the same part and every stem stays Sastrawi's (a
-    test compares the two stemmers on 11,000 words)."""
-
-    def __init__(self, step, affix_type: str):
-        self._step, self._affix_type = step, affix_type
-        self._disambiguates = isinstance(step, AbstractDisambiguatePrefixRule)  # tries rules until one gives a root
-
-    def visit(self, context) -> None:
-        word = context.current_word
-        if self._disambiguates:
-            result = None
-            for disambiguator in self._step.disambiguators:
-                result = disambiguator.disambiguate(word)
-                if context.dictionary.contains(result):
-                    break
-        else:
-            result = self._step.remove(word)
-            if result == word:
-                result = None
-        if result is not None:
-            context.add_removal(Removal(self._step, word, result, word.replace(result, "", 1), self._affix_type))
-            context.current_word = result
-
-
-_AFFIX_TYPES = {  # Sastrawi's steps that remove an affix, and the type they record
-    RemoveInflectionalParticle: "P", RemoveInflectionalPossessivePronoun: "PP", RemoveDerivationalSuffix: "DS",
-    RemovePlainPrefix: "DP", PrefixDisambiguator: "DP",
-}
-
-
-def _sastrawi() -> Callable[[str], str]:
-    # The plain stemmer, not the factory's CachedStemmer, whose cache never empties.
-    sastrawi = SastrawiStemmer(_RootDictionary(indonesian_roots()))
-    for steps in (sastrawi.visitor_provider.suffix_visitors, sastrawi.visitor_provider.prefix_visitors):
-        steps[:] = [_LiteralRemoval(step, _AFFIX_TYPES[type(step)]) if type(step) in _AFFIX_TYPES else step
-                    for step in steps]
-
-    def stem(word: str) -> str:
-        return sastrawi.stem_word(word) if _SASTRAWI_WORD.fullmatch(word) else word
-
-    return stem
-
-
-# --- how one word of a term matches one word of a text ----------------------------------------------
 
 GLOB, STEM, ROOT, AFFIXED, LOANWORD = "glob", "stem", "root", "affixed", "loanword"  # kinds of term words
 # meN-/peN- replace a root's first t, p, k, s by their nasal (menulis, memukul, mengambil, menyapu).
@@ -426,12 +289,6 @@ def term_words(term: str) -> list[tuple[str, bool]]:
     return parsed
 
 
-@functools.cache
-def indonesian_stop_words() -> frozenset[str]:
-    """Sastrawi's Indonesian stop words."""
-    return frozenset(StopWordRemoverFactory().get_stop_words())
-
-
 def _common_words(lang: str) -> frozenset[str]:
     """Words too common to anchor a phrase on (Sastrawi's Indonesian stop words; none for English,
     where a phrase's longest word is a good anchor already)."""
@@ -451,7 +308,7 @@ def _sentences_around(text: str, occurrences: list[tuple[int, int, int]]) -> tup
     """``(start, end)`` of the sentences from the one holding the first of ``occurrences`` to the one
     holding the last (a sentence ends after . ! ? or …)."""
     first, last = min(occurrences)[0], max(map(itemgetter(1), occurrences))
-    before, after = _TO_LAST_SENTENCE_END.match(text, 0, first), _SENTENCE_END.search(text, last)
+    before, after = TO_LAST_SENTENCE_END.match(text, 0, first), SENTENCE_END.search(text, last)
     return before.end() if before else 0, after.end() if after else len(text)
 
 
@@ -465,7 +322,7 @@ class TermMatcher:
     reuse it, and give it many texts at once (:meth:`find_all`).
 
     One RE2 scan (a DFA, in C) finds the words that may be a term's anchor word (:func:`anchor_of`);
-    each is checked in Python as a whole word (:data:`WORD_PATTERN`), and a phrase's other words are
+    each is checked in Python as a whole word (:data:`pipeline.coding.tokens.WORD_PATTERN`), and a phrase's other words are
     then checked on the white-space pieces around it.
     """
 
@@ -538,7 +395,7 @@ class TermMatcher:
         ascii_only = joined.isascii()
         encoded = texts if ascii_only else [text.encode("utf-8", "surrogatepass") for text in texts]
         starts = list(accumulate((len(data) + 1 for data in encoded), initial=0))  # each text's first byte
-        anchors, word_at, main_terms = scan.anchors, _WORD_AT.match, self._main_terms
+        anchors, word_at, main_terms = scan.anchors, WORD_AT.match, self._main_terms
         leading = set()
         for match in scan.finditer(joined.encode() if ascii_only else b"\n".join(encoded)):
             at = match.start()
@@ -617,7 +474,7 @@ class TermMatcher:
         if edges is None:
             if len(self._piece_edges) >= CACHE_LIMIT:
                 self._piece_edges.clear()
-            words = _WORD.findall(piece)
+            words = WORD.findall(piece)
             first = words[0] if words and piece.startswith(words[0]) else ""
             last = words[-1] if words and piece.endswith(words[-1]) else ""
             edges = self._piece_edges[piece] = _Edges(self._ids_of(first), len(first), self._ids_of(last), len(last),

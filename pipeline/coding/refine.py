@@ -12,18 +12,17 @@
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from functools import cache
 
 import pandas as pd
 
-from pipeline.classify import classify_text, compile_codebook, read_segments, site_codebook
-from pipeline.cli import add_site_arguments, selected_sites
-from pipeline.codebook import Codebook, load_codebook, term_problem
-from pipeline.contracts import LANGUAGES
+from pipeline.coding.classify import classify_text, compile_codebook
+from pipeline.coding.codebook import Codebook, term_problem
+from pipeline.coding.matcher import TermMatcher
+from pipeline.coding.sastrawi import indonesian_stop_words
+from pipeline.coding.tokens import words
 from pipeline.errors import SeciError
-from pipeline.text import TermMatcher, indonesian_stop_words, words
 
 KWIC_COLUMNS = ["segment_id", "left", "match", "right"]
 TERM_COLUMNS = ["lang", "term", "count", "segments"]
@@ -129,48 +128,3 @@ def _stop_words(lang: str) -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "refine", help="aids for refining the codebook: keyword in context, what uncoded answers say, keyword hits",
-        description="For each site: keyword hit counts and the keywords that never fire, then the top terms "
-        "and collocations in the informants' answers that got no code. With --kwic TERM: every occurrence of "
-        "TERM in context instead (matched like a keyword: 'diskusi' also shows 'berdiskusi').",
-    )
-    add_site_arguments(parser)
-    parser.add_argument("--kwic", metavar="TERM", help="show TERM (a word, phrase or word* glob) in context")
-    parser.add_argument("--lang", choices=LANGUAGES, help="only segments in this language")
-    parser.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the site's codebook)")
-    parser.add_argument("--top", type=int, default=20, metavar="N", help="rows per table (default: 20)")
-    parser.set_defaults(handler=run_refine)
-
-
-def run_refine(args: argparse.Namespace) -> int:
-    for site in selected_sites(args):
-        segments = read_segments(args.root, site)
-        if args.lang:
-            segments = segments[segments["lang"] == args.lang]
-        codebook = load_codebook(args.codebook) if args.codebook else site_codebook(args.root, site)
-        print(f"== {site} (codebook {codebook.source}) ==")
-        if args.kwic:
-            _print_table(f"'{args.kwic}' in context", keyword_in_context(segments, args.kwic))
-            continue
-        hits = keyword_hits(segments, codebook)
-        fired = hits[hits["hits"] > 0].sort_values(["hits", "code_id", "keyword"], ascending=[False, True, True])
-        _print_table(f"keywords that fire ({len(fired)} of {len(hits)}), most hits first", fired.head(args.top))
-        silent = silent_keywords(hits)
-        for (code_id, lang), group in silent.groupby(["code_id", "lang"], sort=False):
-            print(f"never fire: {code_id} ({lang}): {', '.join(group['keyword'])}")
-        uncoded = uncoded_answers(segments, codebook)
-        print(f"\n{len(uncoded)} of {len(informant_answers(segments))} informant segments got no code")
-        _print_table("top terms in uncoded segments", top_terms(uncoded, args.top))
-        _print_table("collocations in uncoded segments", collocations(uncoded, args.top))
-    return 0
-
-
-def _print_table(title: str, table: pd.DataFrame) -> None:
-    print(f"\n{title}:")
-    print(table.to_string(index=False) if len(table) else "  (none)")

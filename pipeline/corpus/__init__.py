@@ -1,0 +1,1 @@
+"""The corpus stage: transcripts as researchers have them, read, cleaned, segmented and de-identified."""

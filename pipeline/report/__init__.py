@@ -1,0 +1,1 @@
+"""The report stage: ``seci run``, the executed notebooks, figures, tables, viewer and exports."""
