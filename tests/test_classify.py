@@ -20,16 +20,8 @@ from sklearn.metrics import cohen_kappa_score
 from pipeline.cli import main
 from pipeline.coding import classify as classify_module
 from pipeline.coding.classify import (
-    BARRIER,
-    CHUNK_SIZE,
-    PRACTICE,
-    classify_file,
-    classify_stream,
-    classify_text,
-    code_segments,
-    compile_codebook,
-    output_columns,
-    primary_code,
+    BARRIER, CHUNK_SIZE, PRACTICE, classify_file, classify_stream, classify_text, code_segments, compile_codebook,
+    output_columns, primary_code,
 )
 from pipeline.coding.codebook import codebook_from_dict, load_codebook
 from pipeline.coding.stemming import stemmer

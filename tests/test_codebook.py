@@ -13,14 +13,7 @@ import yaml
 
 from pipeline.cli import main
 from pipeline.coding.codebook import (
-    UNWRITTEN,
-    Codebook,
-    Keyword,
-    codebook_from_dict,
-    codebook_summary,
-    codebook_to_yaml,
-    load_codebook,
-    term_problem,
+    UNWRITTEN, Codebook, Keyword, codebook_from_dict, codebook_summary, codebook_to_yaml, load_codebook, term_problem,
 )
 from pipeline.coding.codebook_import import codebook_from_liwc, codebook_from_quanteda, import_codebook
 from pipeline.contracts import DEFAULT_CODEBOOK, LANGUAGES, SECI_MODES
@@ -240,7 +233,7 @@ MALFORMED = {
     "missing codes": (
         ("codes:\n", "cods:\n"), "field 'cods': unknown key 'cods'", "cods:"),
     "key written twice": (
-        ("    group: patron\n", "    group: patron\n    group: seci\n"), "key 'group' appears twice in one mapping",
+        ("    group: patron\n", "    group: patron\n    group: seci\n"), "key 'group' is given twice (first on line",
         "    group: seci"),
 }
 
@@ -278,7 +271,7 @@ def test_a_seci_mode_outside_the_seci_group_is_an_error(tmp_path):
 def test_yaml_syntax_error_names_its_line(tmp_path):
     text = MINIMAL.replace("    group: patron\n", "    group: [patron\n")
     message = error_of(tmp_path, text)
-    assert "not valid YAML" in message and "check the indentation and quotes" in message
+    assert "YAML syntax error" in message and "check the indentation and quotes" in message
     assert message.startswith(f"{tmp_path / 'codebook.yaml'}:")
     assert int(message.split(":")[1]) >= line_of(text, "group: [patron")
 

@@ -172,7 +172,7 @@ BAD_INPUT = {
                          r"informants\.csv:4: language 'fr' is not one of id, en; write"),
     "missing study.yaml": (lambda site: (site / "study.yaml").unlink(), r"study\.yaml: missing study\.yaml; copy one"),
     "study.yaml syntax error": (_edit("study.yaml", "title: Fixture study", "title: Fixture: study"),
-                                r"study\.yaml:3: YAML syntax error: mapping values are not allowed here; check"),
+                                r"study\.yaml:3: YAML syntax error: mapping values are not allowed [a-z ]+; check"),
     "study.yaml unknown key": (_edit("study.yaml", "segment_unit:", "segment_units:"),
                                r"study\.yaml:9: unknown key 'segment_units'; use one of: site, title"),
     "study.yaml wrong type": (_edit("study.yaml", "transcription_marks: remove", "transcription_marks: yes"),

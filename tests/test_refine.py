@@ -12,13 +12,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.coding.codebook import codebook_from_dict
 from pipeline.coding.refine import (
-    collocations,
-    informant_answers,
-    keyword_hits,
-    keyword_in_context,
-    silent_keywords,
-    top_terms,
-    uncoded_answers,
+    collocations, informant_answers, keyword_hits, keyword_in_context, silent_keywords, top_terms, uncoded_answers,
 )
 from pipeline.corpus.ingest import ingest_site
 from pipeline.errors import SeciError

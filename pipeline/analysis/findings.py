@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import yaml
 
 from pipeline.analysis import counts
 from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, SECI_MODES
 from pipeline.errors import InputError
+from pipeline.yaml_reader import read_yaml
 
 if TYPE_CHECKING:
     from pipeline.analysis.agreement import Coding
@@ -289,12 +289,7 @@ def load_article_findings(root: str | Path) -> dict:
     path = Path(root) / ARTICLE_FINDINGS_FILE
     if not path.is_file():
         raise InputError(path, "file not found", fix="restore it from the repository")
-    try:
-        article = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(path, "not valid YAML", line=mark.line + 1 if mark else None,
-                         fix="check the quoting on that line") from None
+    article, _ = read_yaml(path)
     for key in ("study", *SECTIONS, "quotes"):
         if not isinstance(article, dict) or key not in article:
             raise InputError(path, f"missing key '{key}'", fix="see data/reference/README.md for the fields")

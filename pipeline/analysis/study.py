@@ -15,12 +15,7 @@ import pandas as pd
 
 from pipeline.coding.codebook import Codebook, load_codebook
 from pipeline.contracts import (
-    CODING_COLUMNS,
-    CODINGS_FILE,
-    SEGMENT_COLUMNS,
-    SEGMENTS_FILE,
-    processed_site_dir,
-    raw_site_dir,
+    CODING_COLUMNS, CODINGS_FILE, SEGMENT_COLUMNS, SEGMENTS_FILE, processed_site_dir, raw_site_dir,
 )
 from pipeline.corpus.ingest import load_informants
 from pipeline.corpus.study_config import load_study_config

@@ -39,14 +39,7 @@ from pipeline.coding.codebook import Codebook, Keyword, load_codebook
 from pipeline.coding.matcher import TermMatcher
 from pipeline.coding.tokens import same_sentence, words_between
 from pipeline.contracts import (
-    CODING_COLUMNS,
-    CODINGS_FILE,
-    LANGUAGES,
-    SEGMENT_COLUMNS,
-    SEGMENTS_FILE,
-    STATUSES,
-    processed_site_dir,
-    raw_site_dir,
+    CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
 )
 from pipeline.corpus.study_config import load_study_config
 from pipeline.errors import InputError

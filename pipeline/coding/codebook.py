@@ -23,6 +23,7 @@ import yaml
 
 from pipeline.contracts import DEFAULT_CODEBOOK, LANGUAGES, SECI_MODES
 from pipeline.errors import CodebookError
+from pipeline.yaml_reader import read_yaml
 
 SECI_GROUP = "seci"  # a codebook with this group must define the four SECI modes in it
 DEFAULT_THRESHOLD = 1.0
@@ -97,75 +98,8 @@ class Codebook:
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Read and validate a codebook file; ``None`` means the default SECI codebook shipped with seci-kit."""
     path = Path(DEFAULT_CODEBOOK if path is None else path)
-    data, lines = parse_yaml(read_text(path), str(path))
+    data, lines = read_yaml(path, error=CodebookError)
     return codebook_from_dict(data, str(path), lines=lines)
-
-
-def read_text(path: Path) -> str:
-    """The text of a file a user named, or a one-line error saying why it cannot be read."""
-    if not path.is_file():
-        raise CodebookError(path, "no such file", fix="give the path of an existing file")
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CodebookError(path, f"not UTF-8 text (byte {error.start})", fix="save the file as UTF-8") from None
-
-
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
-    """Safe-load YAML and note the line of every mapping key and list item, for error messages.
-
-    Only plain data is constructed (a ``!!python/object`` tag is an error), and a key written twice
-    in one mapping is an error instead of silently keeping the last value as PyYAML would.
-    """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when present: 5x faster, same rules
-    try:
-        node = loader.get_single_node()
-        lines: dict[tuple, int] = {}
-        if node is not None:
-            _note_lines(node, (), lines, source)
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problem = error.problem or "unreadable"
-        if isinstance(error, yaml.constructor.ConstructorError) and "tag" in problem:
-            raise CodebookError(
-                source, f"YAML tag {error.problem.split('tag ', 1)[-1]} is not allowed", line=line,
-                fix="a codebook holds only text, numbers, lists and mappings",
-            ) from None
-        raise CodebookError(
-            source, f"not valid YAML: {problem}", line=line, fix="check the indentation and quotes on this line"
-        ) from None
-    except yaml.YAMLError as error:
-        raise CodebookError(source, f"not valid YAML: {error}", fix="check the indentation and quotes") from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-def _note_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], source: str, seen: set | None = None) -> None:
-    seen = set() if seen is None else seen
-    if id(node) in seen:  # an alias to a node already walked (possibly recursive)
-        return
-    seen.add(id(node))
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None or key == "<<":
-                continue
-            if key in keys:
-                raise CodebookError(
-                    source, f"key '{key}' appears twice in one mapping", line=key_node.start_mark.line + 1,
-                    fix="keep one of them",
-                )
-            keys.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _note_lines(value_node, path + (key,), lines, source, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _note_lines(item, path + (index,), lines, source, seen)
 
 
 # --- validation -------------------------------------------------------------------------------------

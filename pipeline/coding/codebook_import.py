@@ -15,17 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pipeline.coding.codebook import (
-    UNWRITTEN,
-    Codebook,
-    codebook_from_dict,
-    normalise_term,
-    parse_yaml,
-    read_text,
-    term_problem,
-)
+from pipeline.coding.codebook import UNWRITTEN, Codebook, codebook_from_dict, normalise_term, term_problem
 from pipeline.contracts import LANGUAGES
 from pipeline.errors import CodebookError
+from pipeline.yaml_reader import parse_yaml, read_text
 
 IMPORTED_GROUP = {"imported": {"label": {"id": "Kode impor", "en": "Imported codes"}}}
 FORMATS = {".dic": "LIWC", ".yml": "quanteda", ".yaml": "quanteda"}
@@ -38,7 +31,7 @@ def import_codebook(path: str | Path, lang: str) -> Codebook:
     if kind is None:
         raise CodebookError(path, f"unknown dictionary format '{path.suffix}'",
                             fix="give a LIWC .dic file or a quanteda .yml/.yaml dictionary")
-    text = read_text(path)
+    text = read_text(path, error=CodebookError)
     if kind == "LIWC":
         return codebook_from_liwc(text, str(path), lang)
     return codebook_from_quanteda(text, str(path), lang)
@@ -100,7 +93,7 @@ def codebook_from_liwc(text: str, source: str, lang: str) -> Codebook:
 
 def codebook_from_quanteda(text: str, source: str, lang: str) -> Codebook:
     """A quanteda-style YAML dictionary: ``key: [terms]``; nested keys are flattened as ``parent.child``."""
-    data, lines = parse_yaml(text, source)
+    data, lines = parse_yaml(text, source, error=CodebookError)
     if not isinstance(data, dict) or not data:
         raise CodebookError(source, "a quanteda dictionary is a mapping of keys to lists of terms", line=1,
                             fix="write e.g. 'economy: [tax*, budget]'")

@@ -45,13 +45,7 @@ import re2
 from pipeline.coding.sastrawi import indonesian_roots, indonesian_stop_words
 from pipeline.coding.stemming import CACHE_LIMIT, stemmer
 from pipeline.coding.tokens import (
-    SENTENCE_END,
-    TO_LAST_SENTENCE_END,
-    WORD,
-    WORD_AT,
-    lowercase,
-    reduplication_base,
-    words,
+    SENTENCE_END, TO_LAST_SENTENCE_END, WORD, WORD_AT, lowercase, reduplication_base, words,
 )
 
 BATCH_SIZE = 500  # texts scanned together (one call into RE2; their lower-cased copies are held meanwhile)

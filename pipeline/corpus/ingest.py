@@ -21,16 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.contracts import (
-    CLEANED_DIR,
-    INFORMANT_COLUMNS,
-    INFORMANTS_FILE,
-    LANGUAGES,
-    ROLES,
-    SEGMENT_COLUMNS,
-    SEGMENTS_FILE,
-    TRANSCRIPTS_DIR,
-    processed_site_dir,
-    raw_site_dir,
+    CLEANED_DIR, INFORMANT_COLUMNS, INFORMANTS_FILE, LANGUAGES, ROLES, SEGMENT_COLUMNS, SEGMENTS_FILE, TRANSCRIPTS_DIR,
+    processed_site_dir, raw_site_dir,
 )
 from pipeline.corpus.clean import clean_text
 from pipeline.corpus.deidentify import Pseudonyms

@@ -13,13 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pipeline.contracts import (
-    INFORMANT_COLUMNS,
-    INFORMANTS_FILE,
-    STUDY_FILE,
-    TRANSCRIPTS_DIR,
-    raw_site_dir,
-)
+from pipeline.contracts import INFORMANT_COLUMNS, INFORMANTS_FILE, STUDY_FILE, TRANSCRIPTS_DIR, raw_site_dir
 from pipeline.errors import InputError
 
 # Descriptive columns the scaffold offers besides the required ones (DESIGN.md, informants.csv).

@@ -14,10 +14,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
 from pipeline.errors import InputError
+from pipeline.yaml_reader import dotted_lines, parse_yaml, read_text
 
 SEGMENT_UNITS = ("answer", "sentence")
 MARK_HANDLING = ("remove", "keep")
@@ -86,27 +85,16 @@ def load_study_config(site_dir: str | Path) -> StudyConfig:
     if not path.is_file():
         raise InputError(path, "missing study.yaml",
                          fix="copy one from data/raw/uin-imam-bonjol/ or start a site with `seci init-site NAME`")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(path, "study.yaml is not UTF-8 text", fix="save it as UTF-8") from None
-    return parse_study(text, path, site_dir)
+    return parse_study(read_text(path), path, site_dir)
 
 
 def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
     """Validate the text of a ``study.yaml``; ``path`` is only used in messages."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise InputError(path, f"YAML syntax error: {problem}", line=mark.line + 1 if mark else None,
-                         fix="check the indentation and quoting on that line") from None
+    data, lines = parse_yaml(text, str(path))
     if not isinstance(data, dict):
         raise InputError(path, "study.yaml must be a mapping of keys such as site, language, speaker_labels",
                          fix="start from the study.yaml that `seci init-site` writes")
-    lines = _key_lines(node, path)
+    lines = dotted_lines(lines)
     _check_keys(data, _TOP_LEVEL, path, lines, prefix="")
     for required in ("language", "speaker_labels"):
         if required not in data:
@@ -149,24 +137,6 @@ def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
         codebook=codebook,
         pseudonyms=_pseudonyms(data.get("deidentify", {}), fail, path, lines, site_dir),
     )
-
-
-def _key_lines(node: yaml.Node | None, path: Path, prefix: str = "") -> dict[str, int]:
-    """1-based line of every key, as 'key' or 'parent.key', so messages can point at it.
-
-    A key given twice is an error: YAML would keep the second silently, and a second ``deidentify``
-    block would drop the names of the first.
-    """
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key, line = f"{prefix}{key_node.value}", key_node.start_mark.line + 1
-            if key in lines:
-                raise InputError(path, f"key '{key}' is given twice (first on line {lines[key]})", line=line,
-                                 fix="keep one of them")
-            lines[key] = line
-            lines.update(_key_lines(value_node, path, key + "."))
-    return lines
 
 
 def _check_keys(data: dict, schema: dict, path: Path, lines: dict[str, int], *, prefix: str) -> None:

@@ -39,12 +39,7 @@ import pandas as pd
 from pipeline.analysis.agreement import Coding
 from pipeline.coding.classify import site_codebook
 from pipeline.contracts import (
-    CODING_COLUMNS,
-    CODINGS_FILE,
-    HUMAN_CODINGS_FILE,
-    REVIEW_SHEET_FILE,
-    SEGMENTS_FILE,
-    processed_site_dir,
+    CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENTS_FILE, processed_site_dir,
 )
 from pipeline.errors import InputError
 from pipeline.files import write_bytes, write_csv
