@@ -16,12 +16,24 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.contracts import (
-    CI_LEVEL, CODINGS_FILE, DEFAULT_RESAMPLES, DEFAULT_SEED, HUMAN_CODINGS_FILE, INFORMANTS_FILE, LANGUAGES, RAW_DIR,
-    SEGMENTS_FILE, STUDY_FILE, TRANSCRIPTS_DIR, list_sites, processed_site_dir,
+    CI_LEVEL,
+    CODINGS_FILE,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    HUMAN_CODINGS_FILE,
+    INFORMANTS_FILE,
+    LANGUAGES,
+    RAW_DIR,
+    SEGMENTS_FILE,
+    STUDY_FILE,
+    TRANSCRIPTS_DIR,
+    list_sites,
+    processed_site_dir,
 )
 from pipeline.errors import InputError, SeciError
 
 # --- the options several commands share ------------------------------------------------------------
+
 
 def add_site_arguments(parser: argparse.ArgumentParser, *, help_site: str = "") -> None:
     """The options every site-level command shares: the project root and the site(s)."""
@@ -148,7 +160,13 @@ def refine_command(args: argparse.Namespace) -> int:
     from pipeline.coding.classify import read_segments, site_codebook
     from pipeline.coding.codebook import load_codebook
     from pipeline.coding.refine import (
-        collocations, informant_answers, keyword_hits, keyword_in_context, silent_keywords, top_terms, uncoded_answers,
+        collocations,
+        informant_answers,
+        keyword_hits,
+        keyword_in_context,
+        silent_keywords,
+        top_terms,
+        uncoded_answers,
     )
 
     for site in selected_sites(args):
@@ -182,7 +200,12 @@ def _print_table(title: str, table) -> None:
 
 def agreement_command(args: argparse.Namespace) -> int:
     from pipeline.analysis.agreement import (
-        agreement_summary, check_codes, coding_from_rows, compare_codings, format_agreement, read_coding_rows,
+        agreement_summary,
+        check_codes,
+        coding_from_rows,
+        compare_codings,
+        format_agreement,
+        read_coding_rows,
     )
 
     gold_rows, pred_rows = read_coding_rows(args.gold), read_coding_rows(args.pred)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import string
 from pathlib import Path
 
 import pandas as pd
@@ -166,22 +165,6 @@ def test_the_conclusion_numbers_each_mode_and_theme(study):
     lines = findings.conclusion_markdown(study, "id").splitlines()
     assert len(lines) == 5  # four SECI modes, one performance theme
     assert lines[2] == "3. Kombinasi: belum memadai (1 dari 2 pustakawan; 1 dari 1 pengkodean dengan penanda hambatan)."
-
-
-def test_both_languages_have_every_template_with_the_same_blanks():
-    def blanks(template: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-    english, indonesian = findings.TEMPLATES["en"], findings.TEMPLATES["id"]
-    assert english.keys() == indonesian.keys()
-    for key in english:
-        assert blanks(english[key]) == blanks(indonesian[key]), key
-    assert findings.COLUMN_HEADINGS["en"].keys() == findings.COLUMN_HEADINGS["id"].keys()
-
-
-def test_an_unknown_report_language_is_refused():
-    with pytest.raises(ValueError, match="'fr'"):
-        findings.text("h_findings", "fr", title="x")
 
 
 def test_the_shipped_article_findings_load(tmp_path):

@@ -281,7 +281,6 @@ def test_no_phrase_reaches_from_one_text_into_the_next():
         reference_occurrences(sample) for sample in ["dan grup", "telegram ke", "opac", "dan yang", "website"]]
 
 
-
 def test_phrases_that_share_a_word_are_all_found():
     # "qwerty" anchors the first phrase and stands before the anchor of the second.
     matcher = TermMatcher(["qa qwerty", "qwerty qwertyuiop"], "id")

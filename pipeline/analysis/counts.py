@@ -24,7 +24,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 NO_UNIT = "–"  # shown where informants.csv leaves the unit empty (patrons)
 
 
-
 def informants_by_role_and_unit(study: Study) -> pd.DataFrame:
     """How many informants of each role and unit, and who they are (role order, then unit)."""
     units = study.informants["unit"] if "unit" in study.informants else ""
@@ -144,7 +143,6 @@ def _labelled(table: pd.DataFrame, study: Study, lang: str, columns: bool = Fals
     table.index.name = "code"
     table.columns.name = None
     return table
-
 
 
 def exemplar_quotes(study: Study, codes: list[str] | None = None, n: int = 3, role: str | None = None,

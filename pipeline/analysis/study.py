@@ -80,8 +80,6 @@ def load_study(root: str | Path, site: str) -> Study:
                  title=config.title, note=config.reconstruction_note if config.reconstruction else "")
 
 
-
-
 def evidence(matched: str) -> list[tuple[str, int, int]]:
     """The ``matched`` column of codings.csv (``term@start-end; ...``) as (term, start, end) triples."""
     items = []

@@ -24,103 +24,7 @@ from pipeline.analysis import agreement, robustness
 from pipeline.analysis.findings import article_coding, article_quote_units, study_language
 from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import HUMAN_CODINGS_FILE, processed_site_dir
-
-TEXT = {
-    "en": {
-        "title": "Validation: how far the keyword coder can be trusted: {title}",
-        "intro": "The keyword coder (`{classifier}`) is compared with the article's own filing of its quotes and with "
-                 "every human coder who filled the review sheet. Cohen's kappa and Krippendorff's alpha correct for "
-                 "agreement by chance; precision, recall and F1 take the reference coder as gold. Low and high ends "
-                 "are {level}% bootstrap intervals ({resamples} resamples of the answers, seed {seed}). An empty cell "
-                 "(NaN) marks a value that is undefined, such as kappa for a code nobody used.",
-        "h_article": "The classifier and the article's filing of its quotes",
-        "article_intro": "The article prints {quotes} quotes, found verbatim in {units} answers. The classifier's primary "
-                         "code is the article's in {agree} of them (Cohen's kappa {kappa}). Judged by the article's own "
-                         "definitions of the modes instead, it agrees in {agree_def} (kappa {kappa_def}). Only the codes "
-                         "the article uses are compared.",
-        "cap_article_quotes": "Each quoted answer: the article's code, the code its definitions give, the classifier's "
-                              "codes and the terms that fired.",
-        "cap_article_codes": "The classifier against the article's filing of its quotes, per code.",
-        "cap_article_confusion": "Primary codes: the article's filing (rows) against the classifier (columns).",
-        "h_humans": "The classifier and the human coders",
-        "no_humans": "No human coding yet. To add one: `seci review-sheet --site {site}`, let each coder fill a copy "
-                     "without seeing the classifier's codes, then `seci import-coding SHEET --coder NAME --site {site}`. "
-                     "This section then compares the classifier with each coder.",
-        "humans_intro": "{n} human coder(s): {coders}. Each coder is the reference in turn; the classifier is compared "
-                        "on the answers that coder coded, over every code of the codebook.",
-        "cap_humans_summary": "The classifier against each human coder: units compared, primary-code kappa, F1 and "
-                              "alpha over whole code sets (MASI distance).",
-        "cap_humans_codes": "The classifier against each human coder, per code.",
-        "cap_humans_disagreements": "Every answer and code on which the classifier and a human coder differ.",
-        "h_between": "The human coders among themselves",
-        "one_human": "Agreement between human coders needs at least two of them; {n} so far.",
-        "between_intro": "Krippendorff's alpha per code across all {n} coders (an answer a coder did not code counts "
-                         "as missing), alpha over whole code sets {set_alpha}, and each pair of coders.",
-        "cap_between_alpha": "Krippendorff's alpha per code across the human coders.",
-        "cap_between_pairs": "Each pair of human coders (the first as reference).",
-        "cap_between_disagreements": "Every answer and code on which the human coders differ.",
-        "h_robustness": "How far the findings hinge on single keywords",
-        "robustness_intro": "Each of the {keywords} keywords of the transcripts' language was left out in turn and "
-                            "the answers coded again. {fired} of them fire in these interviews; leaving one out "
-                            "changes at most {most} codings. {hinge}",
-        "hinge_some": "The comparison with the article changes when any one of these {n} keywords is left out: {list}.",
-        "hinge_none": "No single keyword changes any finding of the comparison with the article.",
-        "cap_robustness_keywords": "Leave-one-keyword-out, for the keywords that fire: codings gained, lost or with "
-                                   "their status flipped, and the findings whose agreement with the article changes.",
-        "cap_robustness_hinge": "The keywords a finding hinges on.",
-    },
-    "id": {
-        "title": "Validasi: seberapa jauh pengode kata kunci dapat dipercaya: {title}",
-        "intro": "Pengode kata kunci (`{classifier}`) dibandingkan dengan penempatan kutipan oleh artikel sendiri dan "
-                 "dengan setiap pengode manusia yang mengisi lembar tinjauan. Kappa Cohen dan alpha Krippendorff "
-                 "mengoreksi kesepakatan karena kebetulan; presisi, recall, dan F1 menjadikan pengode rujukan sebagai "
-                 "standar emas. Batas bawah dan atas adalah interval bootstrap {level}% ({resamples} kali pengambilan "
-                 "ulang jawaban, seed {seed}). Sel kosong (NaN) menandai nilai yang tidak terdefinisi, misalnya kappa untuk "
-                 "kode yang tidak dipakai siapa pun.",
-        "h_article": "Pengode dan penempatan kutipan oleh artikel",
-        "article_intro": "Artikel memuat {quotes} kutipan, yang ditemukan apa adanya dalam {units} jawaban. Kode utama "
-                         "pengode sama dengan kode artikel pada {agree} jawaban (kappa Cohen {kappa}). Bila dinilai "
-                         "menurut definisi mode dalam artikel itu sendiri, sama pada {agree_def} jawaban (kappa "
-                         "{kappa_def}). Hanya kode yang dipakai artikel yang dibandingkan.",
-        "cap_article_quotes": "Setiap jawaban yang dikutip: kode menurut artikel, kode menurut definisinya, kode dari "
-                              "pengode, dan istilah yang memicunya.",
-        "cap_article_codes": "Pengode dibandingkan dengan penempatan kutipan oleh artikel, per kode.",
-        "cap_article_confusion": "Kode utama: penempatan oleh artikel (baris) dan oleh pengode (kolom).",
-        "h_humans": "Pengode dan pengode manusia",
-        "no_humans": "Belum ada pengodean manusia. Untuk menambahkannya: `seci review-sheet --site {site}`, minta "
-                     "setiap pengode mengisi salinannya tanpa melihat kode dari pengode otomatis, lalu "
-                     "`seci import-coding LEMBAR --coder NAMA --site {site}`. Bagian ini kemudian membandingkan "
-                     "pengode dengan setiap pengode manusia.",
-        "humans_intro": "{n} pengode manusia: {coders}. Setiap pengode bergiliran menjadi rujukan; pengode otomatis "
-                        "dibandingkan pada jawaban yang dikode oleh pengode itu, untuk semua kode dalam buku kode.",
-        "cap_humans_summary": "Pengode dibandingkan dengan setiap pengode manusia: jumlah unit, kappa kode utama, F1, "
-                              "dan alpha atas himpunan kode (jarak MASI).",
-        "cap_humans_codes": "Pengode dibandingkan dengan setiap pengode manusia, per kode.",
-        "cap_humans_disagreements": "Setiap jawaban dan kode yang berbeda antara pengode dan pengode manusia.",
-        "h_between": "Antarpengode manusia",
-        "one_human": "Kesepakatan antarpengode manusia memerlukan sedikitnya dua pengode; baru ada {n}.",
-        "between_intro": "Alpha Krippendorff per kode untuk semua {n} pengode (jawaban yang tidak dikode seorang "
-                         "pengode dihitung sebagai data hilang), alpha atas himpunan kode {set_alpha}, dan setiap "
-                         "pasangan pengode.",
-        "cap_between_alpha": "Alpha Krippendorff per kode antarpengode manusia.",
-        "cap_between_pairs": "Setiap pasangan pengode manusia (yang pertama sebagai rujukan).",
-        "cap_between_disagreements": "Setiap jawaban dan kode yang berbeda antarpengode manusia.",
-        "h_robustness": "Seberapa jauh temuan bergantung pada satu kata kunci",
-        "robustness_intro": "Setiap {keywords} kata kunci dalam bahasa transkrip dihilangkan satu per satu dan jawaban "
-                            "dikode ulang. {fired} di antaranya muncul dalam wawancara ini; menghilangkan satu kata "
-                            "kunci mengubah paling banyak {most} pengodean. {hinge}",
-        "hinge_some": "Perbandingan dengan artikel berubah bila salah satu dari {n} kata kunci ini dihilangkan: {list}.",
-        "hinge_none": "Tidak ada satu kata kunci pun yang sendirian mengubah temuan dalam perbandingan dengan artikel.",
-        "cap_robustness_keywords": "Menghilangkan satu kata kunci, untuk kata kunci yang muncul: pengodean yang "
-                                   "bertambah, hilang, atau berganti status, dan temuan yang kesesuaiannya dengan "
-                                   "artikel berubah.",
-        "cap_robustness_hinge": "Kata kunci tempat suatu temuan bergantung.",
-    },
-}
-
-
-def text(key: str, lang: str, **values) -> str:
-    return TEXT[lang][key].format(**values)
+from pipeline.words import text
 
 
 @dataclass
@@ -161,8 +65,8 @@ def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
 
 
 def introduction(study: Study, lang: str, resamples: int, seed: int) -> str:
-    title = "# " + text("title", lang, title=study.title or study.site)
-    return title + "\n\n" + text("intro", lang, classifier=classifier_coding(study)[0], level=round(100 * agreement.CI_LEVEL),
+    title = "# " + text("validation.title", lang, title=study.title or study.site)
+    return title + "\n\n" + text("validation.intro", lang, classifier=classifier_coding(study)[0], level=round(100 * agreement.CI_LEVEL),
                                  resamples=resamples, seed=seed)
 
 
@@ -175,24 +79,24 @@ def article_validation(study: Study, article: dict, lang: str, resamples: int, s
     codes = [code for code in study.codes() if code in used]
     result = agreement.compare_codings(filed, classifier, codes=codes, units=list(filed), resamples=resamples, seed=seed)
     by_def = agreement.compare_codings(by_definition, classifier, codes=codes, units=list(by_definition), resamples=0)
-    markdown = f"## {text('h_article', lang)}\n\n" + text(
-        "article_intro", lang, quotes=len(article["quotes"]), units=result.n_units,
+    markdown = f"## {text('validation.h_article', lang)}\n\n" + text(
+        "validation.article_intro", lang, quotes=len(article["quotes"]), units=result.n_units,
         agree=_count_agreeing(result), kappa=_fmt(result.primary["kappa"]),
         agree_def=_count_agreeing(by_def), kappa_def=_fmt(by_def.primary["kappa"]))
     return Part(markdown, [
         Table("validation_article_quotes", quote_table(study, article, units_table, classifier, codes, lang),
-              text("cap_article_quotes", lang)),
-        Table("validation_article_codes", per_code_table(result, study, lang), text("cap_article_codes", lang)),
-        Table("validation_article_confusion", confusion_table(result, study, lang), text("cap_article_confusion", lang)),
+              text("validation.cap_article_quotes", lang)),
+        Table("validation_article_codes", per_code_table(result, study, lang), text("validation.cap_article_codes", lang)),
+        Table("validation_article_confusion", confusion_table(result, study, lang), text("validation.cap_article_confusion", lang)),
     ])
 
 
 def classifier_vs_humans(study: Study, humans: dict[str, agreement.Coding], lang: str,
                          resamples: int, seed: int) -> Part:
     """The classifier against each human coder, on the answers that coder coded."""
-    heading = f"## {text('h_humans', lang)}\n\n"
+    heading = f"## {text('validation.h_humans', lang)}\n\n"
     if not humans:
-        return Part(heading + text("no_humans", lang, site=study.site))
+        return Part(heading + text("validation.no_humans", lang, site=study.site))
     name, classifier = classifier_coding(study)
     codes = study.codes()
     results = {coder: agreement.compare_codings(coding, classifier, codes=codes, units=list(coding),
@@ -203,19 +107,19 @@ def classifier_vs_humans(study: Study, humans: dict[str, agreement.Coding], lang
     units = list(study.answers()["segment_id"])
     disagreements = pd.concat(
         [disagreement_table(study, {coder: coding, name: classifier}, codes, units, lang) for coder, coding in humans.items()])
-    return Part(heading + text("humans_intro", lang, n=len(humans), coders=", ".join(humans)), [
-        Table("validation_humans_summary", summary, text("cap_humans_summary", lang)),
-        Table("validation_humans_codes", per_code[["reference", *per_code.columns[:-1]]], text("cap_humans_codes", lang)),
-        Table("validation_humans_disagreements", disagreements.reset_index(drop=True), text("cap_humans_disagreements", lang)),
+    return Part(heading + text("validation.humans_intro", lang, n=len(humans), coders=", ".join(humans)), [
+        Table("validation_humans_summary", summary, text("validation.cap_humans_summary", lang)),
+        Table("validation_humans_codes", per_code[["reference", *per_code.columns[:-1]]], text("validation.cap_humans_codes", lang)),
+        Table("validation_humans_disagreements", disagreements.reset_index(drop=True), text("validation.cap_humans_disagreements", lang)),
     ])
 
 
 def humans_among_themselves(study: Study, humans: dict[str, agreement.Coding], lang: str,
                             resamples: int, seed: int) -> Part:
     """Alpha across all human coders per code, each pair's agreement, and their disagreements."""
-    heading = f"## {text('h_between', lang)}\n\n"
+    heading = f"## {text('validation.h_between', lang)}\n\n"
     if len(humans) < 2:
-        return Part(heading + text("one_human", lang, n=len(humans)))
+        return Part(heading + text("validation.one_human", lang, n=len(humans)))
     codes = study.codes()
     alpha = agreement.alpha_by_code(humans, codes)
     alphas = pd.DataFrame({"code_id": codes, "code": [study.label(c, lang) for c in codes],
@@ -226,11 +130,11 @@ def humans_among_themselves(study: Study, humans: dict[str, agreement.Coding], l
                                                              resamples=resamples, seed=seed))
         for first, second in itertools.combinations(humans, 2)])
     units = list(study.answers()["segment_id"])
-    return Part(heading + text("between_intro", lang, n=len(humans), set_alpha=_fmt(agreement.set_alpha(humans))), [
-        Table("validation_between_alpha", alphas, text("cap_between_alpha", lang)),
-        Table("validation_between_pairs", pairs, text("cap_between_pairs", lang)),
+    return Part(heading + text("validation.between_intro", lang, n=len(humans), set_alpha=_fmt(agreement.set_alpha(humans))), [
+        Table("validation_between_alpha", alphas, text("validation.cap_between_alpha", lang)),
+        Table("validation_between_pairs", pairs, text("validation.cap_between_pairs", lang)),
         Table("validation_between_disagreements", disagreement_table(study, humans, codes, units, lang),
-              text("cap_between_disagreements", lang)),
+              text("validation.cap_between_disagreements", lang)),
     ])
 
 
@@ -241,14 +145,14 @@ def keyword_robustness(study: Study, article: dict, lang: str) -> Part:
     fired = table[table["segments"] > 0].reset_index(drop=True)
     hinge = robustness.hinge_keywords(table)
     listed = ", ".join(f"{row.keyword} ({study.label(row.code_id, lang)})" for row in hinge.itertuples())
-    sentence = text("hinge_some", lang, n=len(hinge), list=listed) if len(hinge) else text("hinge_none", lang)
-    markdown = f"## {text('h_robustness', lang)}\n\n" + text(
-        "robustness_intro", lang, keywords=len(table), fired=len(fired),
+    sentence = text("validation.hinge_some", lang, n=len(hinge), list=listed) if len(hinge) else text("validation.hinge_none", lang)
+    markdown = f"## {text('validation.h_robustness', lang)}\n\n" + text(
+        "validation.robustness_intro", lang, keywords=len(table), fired=len(fired),
         most=int(fired["codings_changed"].max()) if len(fired) else 0, hinge=sentence)
     return Part(markdown, [
-        Table("robustness_keywords", fired, text("cap_robustness_keywords", lang)),
+        Table("robustness_keywords", fired, text("validation.cap_robustness_keywords", lang)),
         Table("robustness_hinge", hinge[["code_id", "code", "keyword", "lang", "segments", "codings_changed",
-                                         "findings_changed"]], text("cap_robustness_hinge", lang)),
+                                         "findings_changed"]], text("validation.cap_robustness_hinge", lang)),
     ])
 
 

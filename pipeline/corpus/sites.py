@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pipeline.contracts import INFORMANT_COLUMNS, INFORMANTS_FILE, STUDY_FILE, TRANSCRIPTS_DIR, raw_site_dir
 from pipeline.errors import InputError
+from pipeline.words import text
 
 # Descriptive columns the scaffold offers besides the required ones (DESIGN.md, informants.csv).
 DESCRIPTIVE_COLUMNS = ["unit", "background", "source_label"]
 _SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_LABELS = {"id": ("Pewawancara", "Informan"), "en": ("Interviewer", "Informant")}
 
 STUDY_TEMPLATE = """\
 # How `seci ingest` reads this site. Keys not listed here are errors (a typo would be ignored otherwise).
@@ -78,7 +78,7 @@ sharing the repository.
 
 def site_files(name: str, language: str) -> dict[str, str]:
     """The scaffold of a new site: relative path -> text."""
-    interviewer, informant = _LABELS[language]
+    interviewer, informant = text("speakers.interviewer", language), text("speakers.informant", language)
     columns = INFORMANT_COLUMNS + DESCRIPTIVE_COLUMNS
     return {
         INFORMANTS_FILE: ",".join(columns) + "\n",

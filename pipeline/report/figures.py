@@ -20,8 +20,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from pipeline.analysis.findings import text
 from pipeline.files import write_bytes
+from pipeline.words import text
 
 MM_PER_INCH = 25.4
 ONE_COLUMN = 89 / MM_PER_INCH    # 3.5 in
@@ -133,7 +133,7 @@ def _height(rows: int, per_row: float = 0.22, extra: float = 0.75) -> float:
 def _legend(fig: Figure, styles: dict, lang: str) -> None:
     """A one-row legend above the plot, where it can never cover a bar."""
     handles = [Patch(facecolor=style["color"], hatch=style["hatch"], edgecolor="black", linewidth=0.6,
-                     label=text(f"legend_{key}", lang)) for key, style in styles.items()]
+                     label=text(f"report.legend_{key}", lang)) for key, style in styles.items()]
     fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
 
 
@@ -146,10 +146,10 @@ def plot_words_per_informant(words_and_turns: pd.DataFrame, lang: str = "en") ->
         for position, row in enumerate(rows.itertuples()):
             style = ROLE_STYLE[row.role]
             ax.barh(position, row.words, color=style["color"], hatch=style["hatch"], edgecolor="black")
-            ax.annotate(text("n_turns", lang, n=row.turns), (row.words, position), xytext=(3, 0),
+            ax.annotate(text("report.n_turns", lang, n=row.turns), (row.words, position), xytext=(3, 0),
                         textcoords="offset points", va="center", fontsize=6)
         ax.set_yticks(range(len(rows)), rows["informant_id"])
-        ax.set_xlabel(text("axis_words", lang))
+        ax.set_xlabel(text("report.axis_words", lang))
         ax.margins(x=0.18)
         _legend(fig, {role: ROLE_STYLE[role] for role in ROLE_STYLE if role in set(rows["role"])}, lang)
     return _laid_out(fig)
@@ -168,7 +168,7 @@ def plot_code_by_role(by_role: pd.DataFrame, lang: str = "en") -> Figure:
             positions = [i + (len(roles) - 1 - offset - (len(roles) - 1) / 2) * bar for i in range(len(rows))]
             ax.barh(positions, rows[role], height=bar, color=style["color"], hatch=style["hatch"], edgecolor="black")
         ax.set_yticks(range(len(rows)), [_wrap(label) for label in rows.index])
-        ax.set_xlabel(text("axis_segments", lang))
+        ax.set_xlabel(text("report.axis_segments", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
         _legend(fig, {role: ROLE_STYLE[role] for role in roles}, lang)
     return _laid_out(fig)
@@ -199,7 +199,7 @@ def plot_matrix(matrix: pd.DataFrame, lang: str = "en", value: str = "axis_segme
         ax.set_yticks([row + 0.5 for row in range(matrix.shape[0])], [_wrap(label) for label in matrix.index])
         ax.tick_params(length=0)
         colorbar = fig.colorbar(image, ax=ax, shrink=0.8, aspect=25, pad=0.01)
-        colorbar.set_label(text(value, lang))
+        colorbar.set_label(text("report." + value, lang))
         colorbar.outline.set_linewidth(0.6)
         colorbar.ax.yaxis.get_major_locator().set_params(integer=True)
     return _laid_out(fig)
@@ -217,7 +217,7 @@ def plot_practice_and_barrier(status: pd.DataFrame, lang: str = "en") -> Figure:
                     edgecolor="black")
             left = [a + b for a, b in zip(left, rows[key])]
         ax.set_yticks(range(len(rows)), [_wrap(label) for label in rows["code"]])
-        ax.set_xlabel(text("axis_codings", lang))
+        ax.set_xlabel(text("report.axis_codings", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
         _legend(fig, STATUS_STYLE, lang)
     return _laid_out(fig)
@@ -249,6 +249,6 @@ def plot_carrying_terms(terms: pd.DataFrame, lang: str = "en", top: int = 5) -> 
             ax.text(0, y, code, transform=ax.get_yaxis_transform(), ha="left", va="center", fontweight="bold",
                     fontsize=7)
         ax.set_ylim(position - 0.4 - 0.5, -0.6)  # top down, no empty band below the last bar
-        ax.set_xlabel(text("axis_term_informants", lang))
+        ax.set_xlabel(text("report.axis_term_informants", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
     return _laid_out(fig)

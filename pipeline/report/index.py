@@ -11,6 +11,7 @@ from pipeline import __version__
 from pipeline.contracts import FIGURES_DIR, INDEX_FILE, MANIFEST_FILE, QDPX_FILE, REVIEW_SHEET_FILE, TABLES_DIR
 from pipeline.files import write_text
 from pipeline.report.viewer import role_word
+from pipeline.words import words as catalogue
 
 if TYPE_CHECKING:
     from pipeline.report.notebooks import ExecutedNotebook
@@ -19,39 +20,13 @@ if TYPE_CHECKING:
 LATEX_CAPTION = re.compile(r"\\caption\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
-WORDS = {
-    "en": {
-        "report": "Study report", "site": "Site", "language": "Report language", "codebook": "Codebook",
-        "notebooks": "Report", "figures": "Figures", "tables": "Tables", "transcripts": "Coded transcripts",
-        "data": "Data and provenance", "notebook_file": "notebook (.ipynb)",
-        "review_sheet": "Review sheet: every segment with the classifier's codes, for human checking (CSV)",
-        "qdpx": "REFI-QDA project for ATLAS.ti, MAXQDA, NVivo, QDA Miner (.qdpx)",
-        "manifest": "Manifest: SHA-256 of every input and output, package versions (JSON)",
-        "transcripts_note": "Each transcript with its coded passages highlighted; hover a passage for the code, "
-                            "its status and the terms that fired.",
-        "made_by": "Made by seci-kit",
-    },
-    "id": {
-        "report": "Laporan studi", "site": "Lokasi", "language": "Bahasa laporan", "codebook": "Buku kode",
-        "notebooks": "Laporan", "figures": "Gambar", "tables": "Tabel", "transcripts": "Transkrip berkode",
-        "data": "Data dan asal-usul", "notebook_file": "notebook (.ipynb)",
-        "review_sheet": "Lembar tinjauan: setiap segmen dengan kode dari pengklasifikasi, untuk diperiksa manusia (CSV)",
-        "qdpx": "Proyek REFI-QDA untuk ATLAS.ti, MAXQDA, NVivo, QDA Miner (.qdpx)",
-        "manifest": "Manifes: SHA-256 setiap masukan dan keluaran, versi paket (JSON)",
-        "transcripts_note": "Setiap transkrip dengan bagian berkode disorot; arahkan kursor ke bagian itu untuk "
-                            "melihat kode, statusnya, dan kata yang memicunya.",
-        "made_by": "Dibuat dengan seci-kit",
-    },
-}
-
-
 def write_index(staged: StagedSite, executed: list[ExecutedNotebook]) -> None:
     write_text(staged.staging / INDEX_FILE, index_page(staged, executed))
 
 
 def index_page(staged: StagedSite, executed: list[ExecutedNotebook]) -> str:
     """``index.html``: the report's front page, linking every file of the report folder."""
-    words, esc, out_dir = WORDS[staged.lang], html.escape, staged.staging
+    words, esc, out_dir = catalogue("index", staged.lang), html.escape, staged.staging
 
     def links(paths: list[Path]) -> str:
         return " · ".join(f'<a href="{esc(_rel(p, out_dir))}">{esc(p.suffix[1:].upper())}</a>' for p in paths)

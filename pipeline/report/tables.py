@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_float_dtype, is_numeric_dtype
 
-from pipeline.analysis.findings import cell_value, column_headings
 from pipeline.files import write_csv, write_text
+from pipeline.words import words
 
 WIDE_TEXT = 40  # a text column whose longest cell exceeds this many characters wraps in LaTeX
 LONG_TABLE = 30  # rows beyond which a LaTeX table becomes a longtable that breaks across pages
@@ -37,7 +37,7 @@ def for_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for column in frame.columns:
         if column in TRANSLATED_COLUMNS or is_bool_dtype(frame[column]):
             frame[column] = frame[column].map(lambda value: cell_value(value, lang))
-    return frame.rename(columns=column_headings(lang))
+    return frame.rename(columns=words("columns", lang))
 
 
 def to_latex(frame: pd.DataFrame, name: str, caption: str = "", precision: int = 2) -> str:
@@ -84,3 +84,8 @@ def save_table(frame: pd.DataFrame, name: str, out_dir: str | Path, caption: str
     shown = for_display(frame, lang)
     write_text(out_dir / f"{name}.tex", to_latex(shown, name, caption, precision))
     return shown.set_index(shown.columns[0])
+
+
+def cell_value(value, lang: str):
+    """A table cell as the report shows it: roles, statuses and yes/no in the report language."""
+    return words("report", lang).get(f"value_{value}", value)

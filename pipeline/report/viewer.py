@@ -20,36 +20,13 @@ from pipeline.analysis.study import Study, evidence
 from pipeline.errors import StageError
 from pipeline.files import write_text
 from pipeline.report.figures import OKABE_ITO
+from pipeline.words import text
+from pipeline.words import words as catalogue
 
 VIEWER_DIR = "transcripts"
 # Black is left out: it would hide the text it highlights.
 CODE_COLOURS = [colour for name, colour in OKABE_ITO.items() if name != "black"]
 UNDERLINES = ("solid", "double", "dotted", "dashed", "wavy")
-
-WORDS = {
-    "en": {
-        "title": "Coded transcript {informant}", "back": "Report", "previous": "previous", "next": "next",
-        "interviewer": "Interviewer", "informant": "Informant {informant}", "legend": "Codes",
-        "passages": "coded passages: {n}", "terms": "terms that fired", "none": "none (coded by hand)",
-        "in_article": "in the article: {label}", "coded_of": "{coded} of {answers} answers coded",
-        "how_to_read": "Each coded answer has a stripe and a badge per code; the terms that fired are highlighted "
-                       "and underlined in the code's style. Hover a badge or a term for the code, its status and "
-                       "the terms that fired.",
-        "score": "score", "librarian": "librarian", "patron": "patron", "practice": "practice",
-        "barrier": "barrier",
-    },
-    "id": {
-        "title": "Transkrip berkode {informant}", "back": "Laporan", "previous": "sebelumnya", "next": "berikutnya",
-        "interviewer": "Pewawancara", "informant": "Informan {informant}", "legend": "Kode",
-        "passages": "bagian berkode: {n}", "terms": "kata yang memicu", "none": "tidak ada (dikode manual)",
-        "in_article": "dalam artikel: {label}", "coded_of": "{coded} dari {answers} jawaban berkode",
-        "how_to_read": "Setiap jawaban berkode memiliki garis dan label per kode; kata yang memicu kode disorot dan "
-                       "digarisbawahi dengan gaya kode itu. Arahkan kursor ke label atau kata untuk melihat kode, "
-                       "statusnya, dan kata yang memicunya.",
-        "score": "skor", "librarian": "pustakawan", "patron": "pemustaka", "practice": "praktik",
-        "barrier": "hambatan",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -93,7 +70,7 @@ def write_transcript_pages(study: Study, out_dir: str | Path, lang: str) -> list
 def transcript_page(study: Study, informant_id: str, lang: str,
                     neighbours: tuple[str | None, str | None] = (None, None)) -> str:
     """One informant's transcript as a self-contained HTML page (text escaped, styles inline)."""
-    words = WORDS[lang]
+    words = catalogue("viewer", lang)
     styles = code_styles(study.codes())
     informant = study.informants[study.informants["informant_id"] == informant_id].iloc[0]
     segments = study.segments[study.segments["informant_id"] == informant_id].sort_values(["turn", "start"])
@@ -149,13 +126,13 @@ def transcript_page(study: Study, informant_id: str, lang: str,
 
 def role_word(role: str, lang: str) -> str:
     """``librarian`` / ``patron`` in the report's language."""
-    return WORDS[lang].get(role, role)
+    return text(f"report.value_{role}", lang)
 
 
 def _passage(segment, codings: pd.DataFrame | None, study: Study, styles: dict[str, CodeStyle], lang: str,
              *, show_speaker: bool) -> str:
     """One segment: speaker line, a badge per code, and the text with the fired terms marked."""
-    words = WORDS[lang]
+    words = catalogue("viewer", lang)
     interviewer = segment.speaker == "interviewer"
     speaker = words["interviewer"] if interviewer else words["informant"].format(informant=segment.informant_id)
     header = (f'<p class="who">{escape(speaker)} <span class="sid">{escape(segment.segment_id)}</span></p>'
@@ -171,7 +148,7 @@ def _passage(segment, codings: pd.DataFrame | None, study: Study, styles: dict[s
         hover = _hover(study, coding, lang)
         badges.append(f'<span class="badge {style.css_class} {escape(coding.status)}" data-code="{escape(coding.code_id)}" '
                       f'title="{escape(hover)}">{escape(study.label(coding.code_id, lang))} · '
-                      f'{escape(words[coding.status])}</span>')
+                      f'{escape(text(f"report.value_{coding.status}", lang))}</span>')
         stripes.append(style.colour)
         for term, start, end in evidence(coding.matched):
             if not 0 <= start < end <= len(segment.text):
@@ -187,9 +164,9 @@ def _passage(segment, codings: pd.DataFrame | None, study: Study, styles: dict[s
 
 def _hover(study: Study, coding, lang: str) -> str:
     """What a reader sees on hover: code, status, the terms that fired (and the score)."""
-    words = WORDS[lang]
+    words = catalogue("viewer", lang)
     terms = list(dict.fromkeys(term for term, _, _ in evidence(coding.matched)))
-    return (f"{study.label(coding.code_id, lang)} — {words[coding.status]} — "
+    return (f"{study.label(coding.code_id, lang)} — {text('report.value_' + coding.status, lang)} — "
             f"{words['terms']}: {', '.join(terms) if terms else words['none']} — "
             f"{words['score']} {float(coding.score):g}")
 
@@ -217,7 +194,7 @@ def _marked_text(text: str, spans: list[tuple[int, int, str, str]], styles: dict
 
 def _legend(study: Study, styles: dict[str, CodeStyle], codings: pd.DataFrame, lang: str) -> str:
     """Every code of the codebook by group, in its style, with how many passages of this transcript carry it."""
-    words = WORDS[lang]
+    words = catalogue("viewer", lang)
     counts = codings["code_id"].value_counts()
     groups = []
     for group, labels in study.codebook.groups.items():
