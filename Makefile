@@ -28,7 +28,7 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP) ## Classifier speed and memory benchmark (prints its figures)
-	$(BIN)/seci bench
+	$(BIN)/python benchmarks/bench.py
 
 clean: ## Delete generated outputs (data/processed/, reports/); raw data is never touched
 	find data/processed reports -mindepth 1 ! -name README.md -delete

@@ -13,7 +13,7 @@ from PIL import Image
 
 from pipeline.analysis import counts
 from pipeline.analysis.study import Study, load_study
-from pipeline.report import figures
+from pipeline.report import figures, style
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 
@@ -103,11 +103,11 @@ def test_paired_categories_differ_in_lightness_and_hatching():
         red, green, blue = to_rgb(colour)
         return 0.299 * red + 0.587 * green + 0.114 * blue
 
-    for styles in (figures.ROLE_STYLE, figures.STATUS_STYLE):
+    for styles in (style.ROLE_STYLE, style.STATUS_STYLE):
         first, second = styles.values()
         assert abs(grey(first["color"]) - grey(second["color"])) > 0.2
         assert first["hatch"] != second["hatch"]
-        assert {first["color"], second["color"]} <= set(figures.OKABE_ITO.values())
+        assert {first["color"], second["color"]} <= set(style.OKABE_ITO.values())
 
 
 def test_axis_labels_and_legend_follow_the_report_language(study):

@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 from pipeline.analysis.study import Study
 from pipeline.coding.codebook import codebook_from_dict
 from pipeline.errors import StageError
-from pipeline.report.viewer import UNDERLINES, code_styles, transcript_page, write_transcript_pages
+from pipeline.report.style import UNDERLINES, code_styles
+from pipeline.report.viewer import transcript_page, write_transcript_pages
 
 
 def _texts(en: str, id_: str) -> dict:

@@ -259,7 +259,7 @@ def find_quote(study: Study, quote: str, informant_id: str) -> list[tuple[str, i
             if len(segment.text.split()) > 2 and " ".join(segment.text.split()) in squeezed]
 
 
-def primary_code(study: Study, segment_ids: list[str]) -> tuple[str | None, dict[str, float]]:
+def primary_code_of_passage(study: Study, segment_ids: list[str]) -> tuple[str | None, dict[str, float]]:
     """The highest-scoring code over the given segments (ties to codebook order), and every code's score."""
     codings = study.codings[study.codings["segment_id"].isin(segment_ids)]
     scores = codings.groupby("code_id")["score"].sum().to_dict()
@@ -297,7 +297,7 @@ def _compare_quote(study: Study, quote: dict, lang: str) -> dict:
         if not places:
             not_found.append(informant)
             continue
-        primary, _ = primary_code(study, [segment_id for segment_id, _, _ in places])
+        primary, _ = primary_code_of_passage(study, [segment_id for segment_id, _, _ in places])
         by_code.setdefault(study.label(primary, lang) if primary else text("report.none", lang), []).append(informant)
         if primary != expected if expected else primary in SECI_MODES:
             reasons.append(_why_quote(study, quote, places, primary, informant, lang))

@@ -4,7 +4,8 @@ Every plot function takes a table from :mod:`pipeline.analysis.counts` and retur
 (built without pyplot, so nothing global changes). Figures are sized for a journal column
 (:data:`ONE_COLUMN`, 89 mm) or the full page width (:data:`TWO_COLUMNS`, 183 mm), use DejaVu Sans (it
 ships with matplotlib, so nothing is downloaded) embedded as TrueType, and the Okabe-Ito palette with
-hatching, so the categories stay apart for colour-blind readers and in greyscale print.
+hatching (:mod:`pipeline.report.style`), so the categories stay apart for colour-blind readers and in
+greyscale print.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from pipeline.files import write_bytes
+from pipeline.report.style import MATRIX_COLORMAP, OKABE_ITO, ROLE_STYLE, STATUS_STYLE
 from pipeline.words import text
 
 MM_PER_INCH = 25.4
@@ -29,21 +31,6 @@ TWO_COLUMNS = 183 / MM_PER_INCH  # 7.2 in
 FORMATS = ("pdf", "svg", "png")
 PNG_DPI = 300
 
-# Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
-}
-# Each pair differs in lightness and in hatching, so it survives greyscale printing.
-ROLE_STYLE = {
-    "librarian": {"color": OKABE_ITO["blue"], "hatch": ""},
-    "patron": {"color": OKABE_ITO["orange"], "hatch": "////"},
-}
-STATUS_STYLE = {
-    "practice": {"color": OKABE_ITO["bluish_green"], "hatch": ""},
-    "barrier": {"color": OKABE_ITO["yellow"], "hatch": "xxxx"},
-}
-MATRIX_COLORMAP = "Blues"  # one hue, lightness rising with the count: readable in greyscale
 
 STYLE = {
     "font.family": "sans-serif",

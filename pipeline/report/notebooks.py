@@ -19,12 +19,13 @@ from pathlib import Path
 from pipeline.contracts import NOTEBOOKS_DIR, REPORTS_DIR
 from pipeline.errors import InputError, StageError
 from pipeline.files import write_text
+from pipeline.words import text
 
 NOTEBOOK_NAME = re.compile(r"^\d\d_[\w-]+\.ipynb$")
 KERNEL = "python3"
 # Per-cell and per-notebook keys that hold times; everything else papermill records is kept.
 TIMING_KEYS = ("start_time", "end_time", "duration")
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+NBCONVERT_TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"  # the report page of a notebook
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def notebook_title(nb, fallback: str) -> str:
     for cell in nb.cells:
         texts = [cell.source] if cell.cell_type == "markdown" else [
             "".join(output.get("data", {}).get("text/markdown", "")) for output in cell.get("outputs", [])]
-        for line in (line for text in texts for line in text.splitlines()):
+        for line in (line for source in texts for line in source.splitlines()):
             if line.startswith("#"):
                 return line.lstrip("#").strip()
     return fallback
@@ -170,33 +171,18 @@ def notebook_html(nb, title: str, lang: str) -> str:
 
     titled = copy.deepcopy(nb)
     titled.metadata["title"] = title
-    body, _ = _html_exporter(lang).from_notebook_node(titled, resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "back_to_report": text("viewer.back", lang)}
+    body, _ = _html_exporter(lang).from_notebook_node(titled, resources=resources)
     return body
 
 
 @functools.cache
 def _html_exporter(lang: str):
     """One exporter per language and process: its templates are compiled once."""
-    from jinja2 import DictLoader
+    from jinja2 import FileSystemLoader
     from nbconvert import HTMLExporter
 
     return HTMLExporter(
-        extra_loaders=[DictLoader({"seci_offline.html.j2": OFFLINE_TEMPLATE})],
-        template_file="seci_offline.html.j2", exclude_input=True, exclude_input_prompt=True,
-        exclude_output_prompt=True, embed_images=True, language_code=lang,
+        extra_loaders=[FileSystemLoader(NBCONVERT_TEMPLATES)], template_file="seci_notebook.html.j2",
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True, language_code=lang,
     )
-
-
-# nbconvert's "lab" template, without the scripts it would fetch from the web (MathJax, Mermaid,
-# require.js, widgets): the report opens offline and shows nothing that needs them. Each page
-# links back to the report's index.
-OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block body_header -%}{{ super() }}
-<nav style="padding: 1em 0 0 var(--jp-notebook-padding, 1em)"><a href="index.html">&larr; {{
-  'Laporan' if resources.language_code == 'id' else 'Report' }}</a></nav>
-{%- endblock body_header -%}
-"""

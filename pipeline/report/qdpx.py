@@ -35,6 +35,7 @@ from pipeline import __version__
 from pipeline.contracts import CLEANED_DIR, HUMAN_CODINGS_FILE, processed_site_dir, reports_site_dir
 from pipeline.errors import InputError, StageError
 from pipeline.files import write_bytes
+from pipeline.report.style import code_styles
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "Project.xsd"
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -63,8 +64,6 @@ def project_document(study, transcripts: dict[str, str], human_codings: pd.DataF
 
     ``study`` is an :class:`pipeline.analysis.study.Study`; ``transcripts`` maps informant id -> cleaned text.
     """
-    from pipeline.report.viewer import code_styles
-
     site, codebook = study.site, study.codebook
     codings = pd.concat([study.codings, human_codings], ignore_index=True) if human_codings is not None else study.codings
     codings = codings[codings["code_id"] != ""]

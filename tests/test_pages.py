@@ -1,0 +1,37 @@
+"""The pages seci-kit writes itself come from template files, and every value they show is escaped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.report.pages import TEMPLATES_DIR, render
+
+PACKAGE = Path(__file__).parent.parent / "pipeline"
+
+
+def test_no_module_holds_html_or_css():
+    markup = ("<!DOCTYPE", "<html", "<style", "font-family:")
+    offenders = [f"{path.relative_to(PACKAGE)}: {token}" for path in PACKAGE.rglob("*.py")
+                 for token in markup if token in path.read_text(encoding="utf-8")]
+    assert offenders == []
+    assert {path.name for path in TEMPLATES_DIR.rglob("*.j2")} >= {
+        "index.html.j2", "transcript.html.j2", "transcript.css.j2", "seci_notebook.html.j2"}
+
+
+def test_every_value_a_template_shows_is_escaped_as_html_escape_does(tmp_path):
+    payload = """<script>alert("x")</script> & 'quoted'"""
+    page = render("transcript.html.j2", lang="en", title=payload, words={"legend": payload, "how_to_read": ""},
+                  styles=[], nav=[{"href": payload, "text": payload}], facts=payload, passages=[], legend=[])
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in page
+
+
+def test_importing_the_command_line_imports_no_stage():
+    shown = subprocess.run(
+        [sys.executable, "-c", "import sys, pipeline.cli; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(name for name in shown if name.startswith("pipeline")) == [
+        "pipeline", "pipeline.cli", "pipeline.contracts", "pipeline.errors"]
+    assert not {"pandas", "sklearn", "matplotlib", "nbconvert", "papermill", "yaml"} & set(shown)
