@@ -1,4 +1,4 @@
-"""How fast the keyword classifier is, and how much memory it needs: ``seci bench`` (``python benchmarks/bench.py``).
+"""How fast the keyword classifier is, and how much memory it needs: ``make bench`` (``python benchmarks/bench.py``).
 
 It generates interview-like Indonesian text whose vocabulary grows like real text's: function words
 and Sastrawi's 28,000 root words drawn by a Zipf-Mandelbrot law, roots carrying the usual prefixes
@@ -306,7 +306,7 @@ def run_benchmark(sizes: list[float], *, workers: int = 2, repeat: int = REPEAT,
     busy machine slows them alike; the fastest run counts), and return the report."""
     codebook = load_codebook(codebook_path)
     keywords = keyword_surfaces(codebook)
-    lines = [f"seci bench: codebook '{codebook.name}' {codebook.version}, {len(keywords)} Indonesian keywords, "
+    lines = [f"benchmark: codebook '{codebook.name}' {codebook.version}, {len(keywords)} Indonesian keywords, "
              f"{len(codebook.barrier_cues.get('id', ()))} barrier cues; {os.cpu_count()} CPUs; seed {seed}; "
              f"best of {repeat} runs", ""]
     results: dict[float, dict[str, Measurement]] = {}

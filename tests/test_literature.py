@@ -82,7 +82,7 @@ def coded(passages, tmp_path_factory) -> pd.DataFrame:
     try:
         status = main(["classify", str(unlabelled), "--out", str(result)])
     except SystemExit as stop:  # argparse exits when `classify` is not registered yet
-        pytest.fail(f"`seci classify` is not available (exit {stop.code}); see DESIGN.md for its contract")
+        pytest.fail(f"`seci classify` is not available (exit {stop.code}); see docs/design.md for its contract")
     assert status == 0, "`seci classify` failed on the literature passages"
 
     output = pd.read_csv(result, dtype=str, keep_default_na=False)

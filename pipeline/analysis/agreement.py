@@ -4,7 +4,7 @@ A *coding* maps each unit (a segment id) a coder looked at to the codes the code
 of precedence: the first is the unit's *primary* code, an empty tuple means "looked at, no code".
 A unit missing from a coding was not coded by that coder.
 
-What the numbers rest on (the `seci agreement` command follows DESIGN.md):
+What the numbers rest on (the `seci agreement` command follows docs/design.md):
 
 - Per code, each unit is present/absent. Cohen's kappa, percent agreement, precision, recall and F1
   are computed over the units of both codings together, a unit one coder never saw counting as
@@ -285,7 +285,7 @@ def compare_codings(
 
     ``codes`` defaults to every code either coder used (sorted); pass a codebook's ids to list
     unused codes too, or a subset to compare on those alone (other codes are then ignored, also
-    when picking each unit's primary code). ``units`` defaults to the units of both codings together (DESIGN.md); pass
+    when picking each unit's primary code). ``units`` defaults to the units of both codings together (docs/design.md); pass
     GOLD's units when GOLD coded only a sample (the article's quotes), so PRED's codes elsewhere
     are not counted against it.
     """
@@ -460,7 +460,7 @@ def kappa_from_tables(tables: np.ndarray) -> np.ndarray:
 
 
 def agreement_summary(result: Agreement) -> dict:
-    """The JSON object of ``seci agreement --json`` (DESIGN.md), undefined values as ``None``."""
+    """The JSON object of ``seci agreement --json`` (docs/design.md), undefined values as ``None``."""
     intervals = result.intervals
 
     def ci(name: str) -> list | None:

@@ -17,7 +17,7 @@ from pipeline.contracts import INFORMANT_COLUMNS, INFORMANTS_FILE, STUDY_FILE, T
 from pipeline.errors import InputError
 from pipeline.words import text
 
-# Descriptive columns the scaffold offers besides the required ones (DESIGN.md, informants.csv).
+# Descriptive columns the scaffold offers besides the required ones (docs/design.md, informants.csv).
 DESCRIPTIVE_COLUMNS = ["unit", "background", "source_label"]
 _SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
