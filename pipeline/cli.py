@@ -369,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     agreement.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     agreement.add_argument("--codebook", type=Path, help="list every code of this codebook and reject codes not in it")
     agreement.add_argument("--resamples", type=_whole_number, default=DEFAULT_RESAMPLES,
-                           help=f"bootstrap resamples for the {CI_LEVEL:.0%} intervals (0: none; default {DEFAULT_RESAMPLES})")
+                           help=f"bootstrap resamples for the {CI_LEVEL:.0%}% intervals (0: none; default {DEFAULT_RESAMPLES})")
     agreement.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
     agreement.set_defaults(handler=agreement_command)
 

@@ -325,3 +325,15 @@ def test_disagreements_list_each_unit_and_code_the_coders_differ_on():
         {"unit": "u2", "code": "b", "assigned_by": "budi", "not_assigned_by": "ana, classifier"},
         {"unit": "u3", "code": "a", "assigned_by": "ana", "not_assigned_by": "classifier"},
     ]
+
+
+def test_every_command_prints_its_help(capsys):
+    """argparse formats help with %: a literal % in a help text must not break `seci X --help`."""
+    from pipeline.cli import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        with pytest.raises(SystemExit) as stop:
+            main([name, "--help"])
+        assert stop.value.code == 0, name
+    assert "95% intervals" in capsys.readouterr().out
