@@ -31,6 +31,7 @@ from pipeline.contracts import (
     processed_site_dir,
 )
 from pipeline.errors import InputError, SeciError
+from pipeline.words import report_languages
 
 # --- the options several commands share ------------------------------------------------------------
 
@@ -280,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         "write reports/<site>/. A failed run leaves the previous report in place.",
     )
     add_site_arguments(run)
-    run.add_argument("--report-lang", choices=LANGUAGES,
+    run.add_argument("--report-lang", choices=report_languages(),
                      help="language of the report's headings and prose (default: the site's language)")
     run.add_argument("--no-browser", action="store_true", help="do not open the report in a web browser")
     run.set_defaults(handler=run_command)

@@ -1,4 +1,4 @@
-"""Words, stems and term matching (pipeline.coding.matcher): the language half of the classifier.
+"""Words, stems and term matching (pipeline.coding: tokens, stemming, the Sastrawi adapter, matcher).
 
 The classifier's own rules (which keyword codes which passage) are pinned in test_classify.py; here:
 the tokenizer, stemming from a cache and only where a codebook stem is reachable, and the invariants

@@ -2,8 +2,9 @@
 
 The stemmer is Sastrawi's own, built on a frozen set of its roots, with its affix-removing steps
 replaced by :class:`_LiteralRemoval`, which records what a step removed without compiling the word
-as a regular expression. Stems are Sastrawi's: ``tests/test_sastrawi.py`` compares the two stemmers on
-11,000 words. This is the only module that reaches into Sastrawi's internals.
+as a regular expression. Stems are Sastrawi's: ``test_the_stemmer_gives_sastrawis_own_stems`` in
+``tests/test_text.py`` compares the two stemmers on 11,000 words. This is the only module that reaches
+into Sastrawi's internals.
 """
 
 from __future__ import annotations

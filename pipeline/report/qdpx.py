@@ -1,7 +1,7 @@
 """Export a site's coded interviews as a REFI-QDA project (``.qdpx``) for ATLAS.ti, MAXQDA, NVivo, QDA Miner.
 
 ``seci export-qdpx [--site S] [--out PATH]`` writes ``reports/<site>/project.qdpx``: a ZIP holding
-``project.qde`` (QDA-XML 1.0, validated against ``pipeline/schemas/Project.xsd`` before anything is
+``project.qde`` (QDA-XML 1.0, validated against ``pipeline/report/schemas/Project.xsd`` before anything is
 written) and ``sources/`` with each informant's cleaned transcript as plain UTF-8 text with ``\\n``.
 
 What a researcher finds in the QDA program:
@@ -32,14 +32,13 @@ import pandas as pd
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.contracts import CLEANED_DIR, HUMAN_CODINGS_FILE, processed_site_dir, reports_site_dir
+from pipeline.contracts import CLEANED_DIR, HUMAN_CODINGS_FILE, QDPX_FILE, processed_site_dir, reports_site_dir
 from pipeline.errors import InputError, StageError
 from pipeline.files import write_bytes
 from pipeline.report.style import code_styles
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "Project.xsd"
 NAMESPACE = "urn:QDA-XML:project:1.0"
-QDPX_FILE = "project.qdpx"
 PROJECT_MEMBER = "project.qde"
 SOURCES_MEMBER = "sources"
 DEFAULT_EPOCH = 315532800  # 1980-01-01, the earliest date a ZIP entry can hold

@@ -21,10 +21,6 @@ or 0) counts as coded; a row left wholly blank counts as not yet coded, so to re
 applies" put a 0 in any code column. Such a segment is written as one row with an empty
 ``code_id``, as ``seci agreement`` reads a unit that got no code. Importing a coder again replaces
 that coder's rows and keeps the other coders'.
-
-The article's assignment of its quotes serves as a built-in gold coding: :func:`article_quote_units`
-finds each quote in the answers of the informants it is attributed to, :func:`article_coding` turns
-that into a coding (the article's mode, or the mode its own definitions give, per quote).
 """
 
 from __future__ import annotations

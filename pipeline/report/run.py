@@ -12,7 +12,7 @@ Two runs from the same inputs write the same bytes: timestamps are stripped from
 notebooks, ``SOURCE_DATE_EPOCH`` fixes the dates tools embed, nothing written holds a time.
 
 Notebooks run in separate kernels and may run in any order, so each must read only
-``data/processed/`` and ``data/raw/`` (never another notebook's output). Each gets four parameters:
+``data/processed/``, ``data/raw/`` and ``data/reference/`` (never another notebook's output). Each gets four parameters:
 ``site``, ``report_lang``, ``root`` (the project folder) and ``out_dir`` (the report folder); the
 kernel runs in the report folder and both paths are relative to it, so no machine's path is recorded
 and the executed notebooks still run when opened from ``reports/<site>/``.

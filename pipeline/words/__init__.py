@@ -2,15 +2,14 @@
 
 One YAML file per report language beside this module (``en.yaml``, ``id.yaml``), each with the same
 sections and keys; code asks for a word by ``"section.key"``. Adding a report language is adding one
-file: copy ``en.yaml`` to ``<code>.yaml`` and translate it.
+file (copy ``en.yaml`` to ``<code>.yaml`` and translate it), plus the codebook's code labels in that
+language, which the report shows beside these words.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-
-from pipeline.yaml_reader import read_yaml
 
 CATALOGUE_DIR = Path(__file__).parent
 
@@ -35,5 +34,7 @@ def words(section: str, lang: str) -> dict[str, str]:
 def _catalogue(lang: str) -> dict[str, dict[str, str]]:
     if lang not in report_languages():
         raise ValueError(f"report language {lang!r} is not one of {', '.join(report_languages())}")
+    from pipeline.yaml_reader import read_yaml
+
     catalogue, _ = read_yaml(CATALOGUE_DIR / f"{lang}.yaml")
     return catalogue
