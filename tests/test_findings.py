@@ -131,8 +131,8 @@ def test_the_comparison_speaks_the_report_language(study):
 
 
 def test_primary_code_breaks_ties_by_codebook_order(study):
-    assert findings.primary_code(study, ["P2-002"]) == ("print_media", {"print_media": 1.0, "online_services": 1.0})
-    assert findings.primary_code(study, ["L2-006"]) == (None, {})
+    assert findings.primary_code_of_passage(study, ["P2-002"]) == ("print_media", {"print_media": 1.0, "online_services": 1.0})
+    assert findings.primary_code_of_passage(study, ["L2-006"]) == (None, {})
 
 
 def test_a_quote_is_found_across_line_breaks_and_across_sentence_segments(study):
