@@ -167,3 +167,15 @@ def test_bad_files_get_one_line_naming_the_file(root, tmp_path, capsys, make, pr
     error = capsys.readouterr().err
     assert error.startswith(f"seci: error: {path}: ") and problem in error and error.count("\n") == 1
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_default_output_is_the_human_coding_the_validation_report_reads(root):
+    from pipeline.analysis.validation import human_codings
+
+    path = processed_site_dir(root, SITE) / HUMAN_CODINGS_FILE
+    before = read(path)
+    export = reports_site_dir(root, SITE) / qdpx.QDPX_FILE
+    assert main(["import-qdpx", str(export), "--root", str(root), "--site", SITE]) == 0
+    coding = human_codings(root, SITE)["ana"]
+    assert {(segment, code) for segment, codes in coding.items() for code in codes} == set(
+        zip(before["segment_id"], before["code_id"]))

@@ -4,8 +4,8 @@ A team codes the site's transcripts in ATLAS.ti, MAXQDA, NVivo or QualCoder (sta
 ``project.qdpx`` seci-kit exported, or from the cleaned transcripts in
 ``data/processed/<site>/transcripts/``) and exports a REFI-QDA project. This module reads it back
 into the ``codings.csv`` contract, one row per segment, code and coder, in
-``data/processed/<site>/human_codings.csv`` (or PATH), where ``seci agreement`` and the exports read
-human coding. Coders already in that file and not in the project keep their rows.
+``data/processed/<site>/human_codings.csv`` (or PATH), where the validation report (06_validation)
+and the next export read human coding. Coders already in that file and not in the project keep their rows.
 
 - **Sources by content.** Each text source is matched to the cleaned transcript whose text it
   equals (a byte-order mark and Windows line endings do not count), whatever its name. A source that
