@@ -130,10 +130,30 @@ def import_codebook_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise CodebookError(out, "already exists", fix="choose another --out or add --force to overwrite it")
-    codebook = import_codebook(args.file, args.lang)
+    if Path(args.file).suffix.lower() == ".qdc":
+        from pipeline.report.qdc import codebook_from_qdc
+
+        codebook, notes = codebook_from_qdc(args.file, args.lang)
+    else:
+        codebook, notes = import_codebook(args.file, args.lang), []
     write_text(out, codebook_to_yaml(codebook))
     print(codebook_summary(load_codebook(out)), end="")
-    print(f"wrote {out}: write each code's definition, inclusion and exclusion criteria (now TODO) before coding")
+    for note in notes:
+        print(f"note: {note}")
+    print(f"wrote {out}: write (or translate) every text that starts with TODO before coding")
+    return 0
+
+
+def export_codebook_command(args: argparse.Namespace) -> int:
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.files import write_bytes
+    from pipeline.report.qdc import codebook_qdc, not_carried
+
+    codebook = load_codebook(args.codebook)
+    write_bytes(args.out, codebook_qdc(codebook, args.lang))
+    print(f"{codebook.source}: {len(codebook.codes)} codes in {len(codebook.groups)} groups, keywords in each "
+          f"code's description -> {args.out}")
+    print(f"not in a .qdc: {not_carried(args.lang)}")
     return 0
 
 
@@ -264,6 +284,21 @@ def export_qdpx_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_qdpx_command(args: argparse.Namespace) -> int:
+    from pipeline.report.qdpx_import import import_qdpx
+
+    sites = selected_sites(args)
+    if len(sites) != 1:
+        raise SeciError(f"a project belongs to one site; name it with --site (sites: {', '.join(sites)})")
+    result = import_qdpx(args.root, sites[0], args.file, args.out, with_classifier=args.with_classifier)
+    for coder, rows in result.codings.groupby("coder", sort=True):
+        print(f"{coder}: {len(rows)} codings of {rows['segment_id'].nunique()} segments")
+    for message in result.messages():
+        print(f"note: {message}")
+    print(f"-> {result.out_path}")
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -313,16 +348,34 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=check_codebook_command)
 
     importing = commands.add_parser(
-        "import-codebook", help="turn a LIWC .dic or quanteda YAML dictionary into a seci-kit codebook",
+        "import-codebook", help="turn a LIWC .dic, quanteda YAML or REFI-QDA .qdc codebook into a seci-kit codebook",
         description="Import a LIWC-style .dic or a quanteda-style .yml/.yaml dictionary as a codebook: one "
         "code per category, its terms as keywords of the language given. Definitions and criteria are "
-        "left as TODO placeholders to write before coding.",
+        "left as TODO placeholders to write before coding. A REFI-QDA .qdc codebook (ATLAS.ti, MAXQDA, "
+        "NVivo, QualCoder, seci export-codebook) gives groups (its parent codes), codes, their descriptions "
+        "and, from seci-kit's own .qdc, their keywords; a code without keywords gets its name as its one "
+        "keyword and is listed.",
     )
-    importing.add_argument("file", metavar="FILE", help="the dictionary (.dic, .yml or .yaml)")
-    importing.add_argument("--lang", required=True, choices=LANGUAGES, help="the language of its terms")
+    importing.add_argument("file", metavar="FILE", help="the dictionary or codebook (.dic, .yml, .yaml or .qdc)")
+    importing.add_argument("--lang", required=True, choices=LANGUAGES,
+                           help="the language of its terms (of a .qdc: of its names and descriptions)")
     importing.add_argument("--out", required=True, metavar="OUT.yaml", help="the codebook to write")
     importing.add_argument("--force", action="store_true", help="overwrite OUT.yaml if it exists")
     importing.set_defaults(handler=import_codebook_command)
+
+    exporting = commands.add_parser(
+        "export-codebook", help="write a codebook as a REFI-QDA .qdc for other QDA software",
+        description="Write the codebook (default: the SECI codebook) as a REFI-QDA codebook (.qdc) for ATLAS.ti, "
+        "MAXQDA, NVivo or QualCoder: its groups as parent codes, each code in a colour of its own with its "
+        "definition, criteria and keywords (both languages, with weights) in its description, so that "
+        "`seci import-codebook FILE.qdc` gives them back. Not carried: the codebook's description, thresholds, "
+        "barrier cues, examples and the texts in the other language.",
+    )
+    exporting.add_argument("--format", choices=("qdc",), default="qdc", help="the file format (qdc, the only one)")
+    exporting.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    exporting.add_argument("--lang", choices=LANGUAGES, default="en", help="language of names and descriptions (default: en)")
+    exporting.add_argument("--out", required=True, type=Path, metavar="FILE.qdc", help="the .qdc file to write")
+    exporting.set_defaults(handler=export_codebook_command)
 
     classify = commands.add_parser(
         "classify", help="code the texts of a CSV or JSON Lines file with a codebook",
@@ -398,12 +451,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     qdpx = commands.add_parser(
         "export-qdpx", help="export the coded interviews as a REFI-QDA project (.qdpx)",
-        description="Write reports/<site>/project.qdpx for ATLAS.ti, MAXQDA, NVivo or QDA Miner.",
+        description="Write reports/<site>/project.qdpx for ATLAS.ti, MAXQDA, NVivo or QualCoder: one case per "
+        "informant with every informants.csv column as a variable, one selection per coding owned by its coder "
+        "(the classifier and each coder of human_codings.csv), the status of each coding as a child code "
+        "('<code>: practice|barrier'), each term that fired as an uncoded selection with a memo. Items are dated "
+        "with study.yaml's transcripts_date.",
     )
     add_site_arguments(qdpx)
     qdpx.add_argument("--out", type=Path, help="where to write the .qdpx (one site only; default reports/<site>/project.qdpx)")
     qdpx.add_argument("--lang", choices=LANGUAGES, help="language of code names (default: the transcripts')")
     qdpx.set_defaults(handler=export_qdpx_command)
+
+    qdpx_in = commands.add_parser(
+        "import-qdpx", help="read human codings from a REFI-QDA project (.qdpx) into human_codings.csv",
+        description="Read the codings of a project coded in ATLAS.ti, MAXQDA, NVivo or QualCoder into "
+        "data/processed/<site>/human_codings.csv (or --out), one row per segment, code and coder, as "
+        "codings.csv has them. Sources are matched to the site's cleaned transcripts by content, codes to "
+        "the codebook by name (a child code '<code>: practice|barrier' gives the status); codes not in the "
+        "codebook are listed. Overlap rule: a selection codes an informant's answer when it covers at least "
+        "half of the answer's characters or lies wholly inside it (positions in code points). Coders already "
+        "in the file and not in the project keep their rows.",
+    )
+    qdpx_in.add_argument("file", type=Path, metavar="FILE", help="the .qdpx project")
+    add_site_arguments(qdpx_in, help_site="the site whose transcripts were coded (may be left out when there is one site)")
+    qdpx_in.add_argument("--out", type=Path, metavar="PATH", help="where to write (default data/processed/<site>/human_codings.csv)")
+    qdpx_in.add_argument("--with-classifier", action="store_true",
+                         help="keep the classifier's own codings too (keyword-v...; left out by default, codings.csv has them)")
+    qdpx_in.set_defaults(handler=import_qdpx_command)
     return parser
 
 

@@ -29,6 +29,7 @@ SEGMENT_COLUMNS = [
 SPEAKERS = ("informant", "interviewer")
 CODING_COLUMNS = ["segment_id", "code_id", "score", "matched", "status", "coder"]
 STATUSES = ("practice", "barrier")
+CLASSIFIER_CODER_PREFIX = "keyword-"  # the classifier's coder names are keyword-v<codebook version>
 
 # --- reports/<site>/ ------------------------------------------------------------------------------
 INDEX_FILE = "index.html"

@@ -66,3 +66,13 @@ def test_the_command_creates_the_site_and_refuses_a_second_time_with_status_2(tm
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "city-library: a site of that name exists already" in err
     assert sorted(p.name for p in (tmp_path / "data" / "raw").iterdir()) == ["city-library"]  # no staging left
+
+
+def test_the_transcripts_date_is_a_date_and_a_quoted_one_is_refused(tmp_path):
+    site_dir = init_site(tmp_path, "city-library", language="en")
+    study = site_dir / "study.yaml"
+    study.write_text(study.read_text(encoding="utf-8") + "transcripts_date: 2024-03-15\n", encoding="utf-8")
+    assert str(load_study_config(site_dir).transcripts_date) == "2024-03-15"
+    study.write_text(study.read_text(encoding="utf-8").replace("2024-03-15", '"2024-03-15"'), encoding="utf-8")
+    with pytest.raises(InputError, match="'transcripts_date' must be a date written as YYYY-MM-DD"):
+        load_study_config(site_dir)

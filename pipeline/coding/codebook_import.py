@@ -30,7 +30,7 @@ def import_codebook(path: str | Path, lang: str) -> Codebook:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise CodebookError(path, f"unknown dictionary format '{path.suffix}'",
-                            fix="give a LIWC .dic file or a quanteda .yml/.yaml dictionary")
+                            fix="give a LIWC .dic file, a quanteda .yml/.yaml dictionary or a REFI-QDA .qdc codebook")
     text = read_text(path, error=CodebookError)
     if kind == "LIWC":
         return codebook_from_liwc(text, str(path), lang)

@@ -26,6 +26,7 @@ STUDY_TEMPLATE = """\
 site: {name}    # must equal the folder name
 title: ""         # the study's title, shown in the reports
 institution: ""   # the library or organisation studied
+# transcripts_date: 2024-03-15  # when the transcripts took their final form; dates the REFI-QDA export
 language: {language}      # language of the transcripts: id (Indonesian) or en (English); a row of
                   # informants.csv with an empty language cell gets this one
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ _TOP_LEVEL = {
     "language": (str, "id or en"),
     "reconstruction": (bool, "true or false"),
     "reconstruction_note": (str, "a text"),
+    "transcripts_date": (datetime.date, "a date written as YYYY-MM-DD, without quotes"),
     "speaker_labels": (dict, "a mapping with the keys interviewer and informant"),
     "encoding": (str, "an encoding name such as cp1252"),
     "segment_unit": (str, "answer or sentence"),
@@ -59,6 +61,7 @@ class StudyConfig:
     institution: str = ""
     reconstruction: bool = False
     reconstruction_note: str = ""
+    transcripts_date: datetime.date | None = None  # when the transcripts took their final form
     encoding: str | None = None
     segment_unit: str = "answer"
     transcription_marks: str = "remove"
@@ -131,6 +134,7 @@ def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
         institution=data.get("institution", ""),
         reconstruction=data.get("reconstruction", False),
         reconstruction_note=data.get("reconstruction_note", ""),
+        transcripts_date=data.get("transcripts_date"),
         encoding=data.get("encoding"),
         segment_unit=data.get("segment_unit", "answer"),
         transcription_marks=data.get("transcription_marks", "remove"),

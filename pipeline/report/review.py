@@ -35,7 +35,8 @@ import pandas as pd
 from pipeline.analysis.agreement import Coding
 from pipeline.coding.classify import site_codebook
 from pipeline.contracts import (
-    CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENTS_FILE, processed_site_dir,
+    CLASSIFIER_CODER_PREFIX, CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENTS_FILE,
+    processed_site_dir,
 )
 from pipeline.errors import InputError
 from pipeline.files import write_bytes, write_csv
@@ -44,7 +45,6 @@ SEGMENT_INFO = ["segment_id", "informant_id", "role", "question", "text"]
 COMMENT = "comment"
 CLASSIFIER_CODES = "classifier_codes"
 ASSIGNED, NOT_ASSIGNED = ("1", "x"), ("0", "")
-CLASSIFIER_CODER_PREFIX = "keyword-"  # the classifier's coder names are keyword-v<codebook version>
 SHEET_SUFFIXES = (".csv", ".tsv")
 
 
@@ -204,12 +204,16 @@ def import_coding(root: str | Path, site: str, sheets: Sequence[str | Path], cod
                                  fix="give each segment to one sheet per coder")
             source[name, segment_id] = sheet
             codings.setdefault(name, {})[segment_id] = codes
-    new = human_coding_rows(codings)
     out_path = processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE
+    return merge_human_codings(out_path, human_coding_rows(codings), list(segments["segment_id"]), code_ids)
+
+
+def merge_human_codings(out_path: Path, new: pd.DataFrame, segment_order: list[str], code_ids: list[str]) -> pd.DataFrame:
+    """Write ``new`` into ``out_path``: the coders of ``new`` replace their rows there, other coders' are kept."""
     if out_path.is_file():
         kept = pd.read_csv(out_path, dtype=str, keep_default_na=False, encoding="utf-8")
-        new = pd.concat([kept[~kept["coder"].isin(list(codings))], new.astype(str)], ignore_index=True)
-    new = _sorted_codings(new.astype(str), list(segments["segment_id"]), code_ids)
+        new = pd.concat([kept[~kept["coder"].isin(set(new["coder"]))], new.astype(str)], ignore_index=True)
+    new = _sorted_codings(new.astype(str), segment_order, code_ids)
     write_csv(out_path, new)
     return new
 
