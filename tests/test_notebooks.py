@@ -141,6 +141,20 @@ def test_notebooks_share_one_setup_call_right_after_the_parameters(notebook):
     assert "load_study" not in setup and "set_option" not in setup
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_markdown_explains_in_english_without_typed_numbers_headings_or_site_names(notebook):
+    prose = [source(cell) for cell in read(notebook)["cells"] if cell["cell_type"] == "markdown"]
+    assert len(prose) >= 3
+    sites = [path.name for path in (PROJECT / "data" / "raw").iterdir() if path.is_dir()]
+    for markdown in prose:
+        assert markdown.startswith("**"), "each explanation opens with a bold lead-in: what, how, reading"
+        assert not re.search(r"\b\d", markdown), "numbers are computed at run time, never typed in (F1 is a name)"
+        assert not [line for line in markdown.splitlines() if line.startswith("#")], \
+            "the computed title must stay the first heading a notebook shows"
+        assert not [site for site in sites if site in markdown]
+        assert not re.search(r"Padang|Imam Bonjol|Telegram|OPAC|pamphlet", markdown, re.IGNORECASE)
+
+
 def test_start_loads_the_study_and_saves_tables_and_figures_in_the_report_language(tmp_path):
     from pipeline.analysis import counts
     from pipeline.report import figures
@@ -173,6 +187,23 @@ def test_start_defaults_to_the_sites_report_folder_and_every_figure_format():
 
 
 # --- slow: the notebooks as the shipped study's run executed them --------------------------------------
+
+@pytest.mark.slow
+def test_every_section_an_executed_notebook_shows_has_an_explanation(study_run):
+    for site in study_run.sites:
+        for notebook in NOTEBOOKS:
+            cells = read(study_run.root / "reports" / site / notebook.name)["cells"]
+            sections: list[list[dict]] = []
+            for cell in cells:
+                if cell["cell_type"] == "code" and shown_headings(cell):
+                    sections.append([])
+                if sections:
+                    sections[-1].append(cell)
+            assert len(sections) >= 2, (site, notebook.name)
+            for section in sections:
+                assert any(cell["cell_type"] == "markdown" for cell in section), (
+                    site, notebook.name, shown_headings(section[0]))
+
 
 @pytest.mark.slow
 def test_an_executed_notebooks_title_is_its_computed_title_in_the_report_language(study_run):
