@@ -171,7 +171,10 @@ def test_every_notebook_is_executed_without_error_and_exported_to_html(study_run
             assert executed["metadata"]["papermill"]["parameters"]["site"] == site
             assert not keys_anywhere(executed) & TIMING_KEYS
             page = (report / notebook.with_suffix(".html").name).read_text(encoding="utf-8")
-            assert 'class="jp-InputArea' not in page, "code is hidden in the HTML"
+            soup = BeautifulSoup(page, "html.parser")
+            assert soup.select("div.jp-CodeCell") and not soup.select("div.jp-CodeCell div.jp-InputArea"), \
+                "code is hidden in the HTML (only Markdown cells show their source)"
+            assert "notebook_setup" not in page
             assert "<script src=" not in page and "cdnjs" not in page, "the HTML fetches nothing"
 
 

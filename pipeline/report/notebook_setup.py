@@ -1,0 +1,71 @@
+"""What every report notebook does before its first table, in one call: :func:`start`.
+
+The notebooks in ``notebooks/`` are meant to be read: Markdown that explains, code cells that each
+make one pipeline call. So the setup they share (load the site's study, find the report's
+``figures/`` and ``tables/``, set pandas to show whole tables) lives here rather than in a dozen
+lines repeated at the top of each, and the :class:`Notebook` that :func:`start` returns saves a
+table or figure, or shows a heading, in the report language with one short call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from IPython.display import Markdown, display
+from matplotlib.figure import Figure
+
+from pipeline.analysis.study import Study, load_study
+from pipeline.contracts import reports_site_dir
+from pipeline.report import figures, tables
+from pipeline.words import text
+
+if TYPE_CHECKING:
+    from pipeline.analysis.validation import Part  # only 06_validation shows parts; it imports validation itself
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook's study, where its outputs go, and the language it speaks."""
+
+    study: Study
+    figure_dir: Path
+    table_dir: Path
+    lang: str
+    figure_formats: tuple[str, ...] = figures.FORMATS
+
+    def text(self, key: str, **values) -> str:
+        """The catalogue's words for ``key`` ("section.name") in the report language."""
+        return text(key, self.lang, **values)
+
+    def heading(self, key: str, *paragraphs: str) -> Markdown:
+        """A section heading (Markdown level 2) from the catalogue, followed by the given paragraphs."""
+        return Markdown("\n\n".join(["## " + self.text(key), *paragraphs]))
+
+    def table(self, frame: pd.DataFrame, name: str, caption_key: str) -> pd.DataFrame:
+        """Save ``tables/<name>.csv`` and ``.tex`` captioned with the catalogue's ``caption_key``; return it as shown."""
+        return tables.save_table(frame, name, self.table_dir, caption=self.text(caption_key), lang=self.lang)
+
+    def figure(self, fig: Figure, name: str) -> Figure:
+        """Save ``figures/<name>.<format>`` in every figure format; return the figure to show."""
+        figures.save_figure(fig, name, self.figure_dir, self.figure_formats)
+        return fig
+
+    def show(self, part: Part) -> None:
+        """A part of the validation report: its Markdown, then each of its tables (saved as CSV and LaTeX)."""
+        display(Markdown(part.markdown))
+        for table in part.tables:
+            display(tables.save_table(table.frame, table.name, self.table_dir, caption=table.caption, lang=self.lang))
+
+
+def start(*, site: str, root: str | Path, out_dir: str | Path | None, lang: str,
+          figure_formats: Sequence[str] = figures.FORMATS) -> Notebook:
+    """Load the site's study, set pandas to show whole tables, and point outputs at ``out_dir``
+    (``<root>/reports/<site>`` when None)."""
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", None)
+    out = Path(out_dir) if out_dir else reports_site_dir(root, site)
+    return Notebook(load_study(root, site), out / "figures", out / "tables", lang, tuple(figure_formats))
