@@ -1,0 +1,31 @@
+"""The shipped reference codings cover every informant answer of their site, with the codebook's codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.coding.codebook import load_codebook
+from pipeline.contracts import CODING_COLUMNS, STATUSES
+
+PROJECT = Path(__file__).parent.parent
+
+
+@pytest.mark.parametrize("site", ["uin-imam-bonjol", "uin-imam-bonjol-en"])
+@pytest.mark.parametrize("name", ["coder_a.csv", "coder_b.csv", "reference_codings.csv"])
+def test_a_reference_coding_codes_every_answer_with_known_codes_and_statuses(site, name, tmp_path):
+    from pipeline.corpus.ingest import build_site
+
+    coding = pd.read_csv(PROJECT / "data/reference" / site / name, dtype=str, keep_default_na=False)
+    assert list(coding.columns) == CODING_COLUMNS
+    assert coding["coder"].nunique() == 1
+    answers = build_site(PROJECT, site).segments.query("speaker == 'informant'")["segment_id"]
+    assert set(coding["segment_id"]) == set(answers)
+    coded = coding[coding["code_id"] != ""]
+    assert set(coded["code_id"]) <= set(load_codebook().code_ids)
+    assert set(coded["status"]) <= set(STATUSES)
+    assert not coded.duplicated(["segment_id", "code_id"]).any()
+    uncoded = coding[coding["code_id"] == ""]["segment_id"]
+    assert not set(uncoded) & set(coded["segment_id"])
