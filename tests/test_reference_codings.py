@@ -29,3 +29,14 @@ def test_a_reference_coding_codes_every_answer_with_known_codes_and_statuses(sit
     assert not coded.duplicated(["segment_id", "code_id"]).any()
     uncoded = coding[coding["code_id"] == ""]["segment_id"]
     assert not set(uncoded) & set(coded["segment_id"])
+
+
+def test_the_seci_corpus_is_split_by_source_and_labels_only_the_four_modes():
+    folder = PROJECT / "data/reference/seci_corpus"
+    passages = pd.read_csv(folder / "passages.csv", dtype=str, keep_default_na=False)
+    sources = pd.read_csv(folder / "sources.csv", dtype=str, keep_default_na=False)
+    assert set(passages["mode"]) == {"socialization", "externalization", "combination", "internalization"}
+    assert set(passages["split"]) == {"dev", "test"} and set(passages["lang"]) == {"en", "id"}
+    assert passages["passage_id"].is_unique and set(passages["source_id"]) <= set(sources["source_id"])
+    assert passages.groupby("source_id")["split"].nunique().max() == 1
+    assert not passages["text_masked"].str.contains(r"(?i)\bseci\b|sociali[sz]ation|sosialisasi").any()
