@@ -175,6 +175,8 @@ BAD_INPUT = {
     "unknown speaker label": (_edit("transcripts/A1.txt", "A: It is new", "Participant: It is new"),
                               r"transcripts/A1\.txt:14: unknown speaker label 'Participant'; "
                               r"use one of 'Respondent', 'A', 'Interviewer', 'Q', or add"),
+    "label spoiled by a combining mark": (_edit("transcripts/A1.txt", "A: It is new", "A\u0335: It is new"),
+                                          r"transcripts/A1\.txt:14: unknown speaker label 'A\u0335'"),
     "unknown voice in captions": (_edit("transcripts/A2.vtt", "<v Interviewer>Who", "<v Moderator>Who"),
                                   r"transcripts/A2\.vtt:19: unknown speaker label 'Moderator'"),
     "no informant answer": (_write("transcripts/A1.txt", "Interviewer: Hi.\n\nQ: Anyone there?\n"),

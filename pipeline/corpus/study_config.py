@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
+from pipeline.corpus.clean import label_form
 from pipeline.errors import InputError
 from pipeline.yaml_reader import dotted_lines, parse_yaml, read_text
 
@@ -76,9 +77,9 @@ class StudyConfig:
         return tuple(label for labels in self.speaker_labels.values() for label in labels)
 
     def speaker_of(self, label: str) -> str | None:
-        """``interviewer`` or ``informant`` for a label (case-insensitive), None when unknown."""
+        """``interviewer`` or ``informant`` for a label (case-insensitive, in :func:`label_form`), None when unknown."""
         for speaker, labels in self.speaker_labels.items():
-            if label.casefold() in (known.casefold() for known in labels):
+            if label_form(label).casefold() in (label_form(known).casefold() for known in labels):
                 return speaker
         return None
 
