@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
-from pipeline.corpus.clean import label_form
+from pipeline.corpus.clean import clean_text, label_form
 from pipeline.errors import InputError
 from pipeline.yaml_reader import dotted_lines, parse_yaml, read_text
 
@@ -228,6 +228,9 @@ def _pseudonyms(value: dict, fail, path: Path, lines: dict[str, int], site_dir: 
     pseudonyms: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name, pseudonym, where, line in pairs:
+        if not clean_text(name, marks="keep"):
+            raise InputError(where, f"name {name!r} is empty once cleaned (only invisible characters or marks)",
+                             line=line, fix="write the name itself, or delete it")
         key = name.casefold()
         if key in seen and pseudonyms[seen[key]] != pseudonym:
             raise InputError(where, f"name '{name}' is given two pseudonyms ('{pseudonyms[seen[key]]}', '{pseudonym}')",
