@@ -95,11 +95,13 @@ def section_markdown(findings: pd.DataFrame, role: str, lang: str) -> str:
     paragraphs = []
     for row in findings.itertuples():
         if not row.informants:
-            paragraphs.append(text("report.code_absent", lang, code=literal(row.code), n=row.role_informants, role=text("report." + role, lang)))
+            paragraphs.append(text("report.code_absent", lang, code=literal(row.code), n=row.role_informants,
+                                   role=text("report." + role, lang)))
             continue
         paragraphs.append(text(
             "report.code_finding", lang, code=literal(row.code), k=row.informants, n=row.role_informants,
-            role=text("report." + role, lang), ids=literal(_id_range(row.informant_ids.split(", "))), segments=row.segments, answers=_answers(row.segments, lang),
+            role=text("report." + role, lang), ids=literal(_id_range(row.informant_ids.split(", "))),
+            segments=row.segments, answers=_answers(row.segments, lang),
             barrier=row.barrier, codings=row.codings,
             status=text("report." + row.status, lang), terms=literal(row.terms) or text("report.none", lang),
         ))

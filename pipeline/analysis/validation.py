@@ -66,7 +66,8 @@ def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
 
 def introduction(study: Study, lang: str, resamples: int, seed: int) -> str:
     title = "# " + text("validation.title", lang, title=literal(study.title or study.site))
-    return title + "\n\n" + text("validation.intro", lang, classifier=code_span(classifier_coding(study)[0]), level=round(100 * agreement.CI_LEVEL),
+    return title + "\n\n" + text("validation.intro", lang, classifier=code_span(classifier_coding(study)[0]),
+                                 level=round(100 * agreement.CI_LEVEL),
                                  resamples=resamples, seed=seed)
 
 
