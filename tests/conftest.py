@@ -35,9 +35,11 @@ def copy_project(root: Path, parts=PROJECT_INPUTS) -> Path:
     return root
 
 
-def seci(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the ``seci`` command line in ``root`` as a user would, capturing its output."""
+def seci(root: Path, *args: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the ``seci`` command line in ``root`` as a user would, capturing its output; ``environment``
+    adds variables to the user's."""
     env = {key: value for key, value in os.environ.items() if key not in ("SOURCE_DATE_EPOCH", "PYTHONHASHSEED")}
+    env.update(environment or {})
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=root, env=env, capture_output=True,
                           text=True, timeout=600)
 

@@ -7,11 +7,13 @@ web. Screenshots of the index and of one transcript page go to ``tests/output/``
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
+from conftest import copy_project, seci
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -83,3 +85,62 @@ def test_every_page_of_the_report_opens_without_a_broken_link_image_or_error(bro
             problems += check_page(browser, Path(page), shot)[0]
         assert problems == []
     assert (OUTPUT / f"index-{study_run.sites[0]}.png").stat().st_size > 10_000
+
+
+# --- site text stays text ----------------------------------------------------------------------------
+
+XSS_SITE = "uin-imam-bonjol-en"
+# Each payload, if it ran, would set window.__xss; a live link or frame would be found in the page.
+PAYLOAD = ('<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> [klik](javascript:window.__xss=3) '
+           '<iframe srcdoc="<script>parent.__xss=4</script>"></iframe>')
+SHOWN = "onerror="  # a piece of the payload that each page shows as text
+
+
+def inject_payloads(site_dir: Path) -> None:
+    """The payload in every source of text a page shows: study.yaml's title and note, an informant
+    field, a code's label and definition (a site codebook), and every informant answer (so every quote)."""
+    quoted = json.dumps(PAYLOAD)  # a JSON string is a YAML string
+    study = site_dir / "study.yaml"
+    lines = [f"title: {quoted}" if line.startswith("title:") else f"reconstruction_note: {quoted}"
+             if line.startswith("reconstruction_note:") else line
+             for line in study.read_text(encoding="utf-8").splitlines()]
+    study.write_text("\n".join([*lines, "codebook: codebook.yaml", ""]), encoding="utf-8")
+    codebook = (Path(__file__).resolve().parents[1] / "pipeline/codebooks/seci.yaml").read_text(encoding="utf-8")
+    codebook = codebook.replace("label: {id: Sosialisasi, en: Socialization}", f"label: {{id: {quoted}, en: {quoted}}}")
+    codebook = codebook.replace("Sharing and creating tacit", f"{PAYLOAD} Sharing and creating tacit", 1)
+    (site_dir / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    informants = site_dir / "informants.csv"
+    informants.write_text(informants.read_text(encoding="utf-8").replace("human resources", quoted), encoding="utf-8")
+    for transcript in (site_dir / "transcripts").glob("*.txt"):
+        text = transcript.read_text(encoding="utf-8")
+        transcript.write_text(text.replace("\nInformant: ", f"\nInformant: {PAYLOAD} "), encoding="utf-8")
+
+
+def xss_problems(browser, page_path: Path) -> list[str]:
+    """What a payload did in one page: ran a script, left a javascript: link, a frame or an event handler;
+    and whether the page failed to show the payload as text (then the test would prove nothing)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_path.as_uri(), wait_until="load")
+    found = page.evaluate("""shown => ({
+        ran: window.__xss !== undefined,
+        javascript_links: [...document.querySelectorAll('a[href]')].filter(a => a.protocol === 'javascript:').length,
+        frames: document.querySelectorAll('iframe, frame, object, embed').length,
+        handlers: [...document.querySelectorAll('*')].filter(e => e.hasAttribute('onerror')).length,
+        not_shown: !document.body.innerText.includes(shown),
+    })""", SHOWN)
+    context.close()
+    return [f"{page_path.name}: {problem}" for problem, value in found.items() if value]
+
+
+@pytest.mark.slow
+def test_text_from_a_site_shows_as_text_in_every_page(browser, tmp_path):
+    root = copy_project(tmp_path, parts=(f"data/raw/{XSS_SITE}", "data/reference", "notebooks"))
+    inject_payloads(root / "data/raw" / XSS_SITE)
+    result = seci(root, "run", "--site", XSS_SITE, "--no-browser")
+    assert result.returncode == 0, result.stderr
+    report = root / "reports" / XSS_SITE
+    pages = sorted(report.glob("*.html")) + sorted((report / "transcripts").glob("*.html"))
+    assert len(pages) == 1 + 6 + 11
+    problems = [problem for page in pages for problem in xss_problems(browser, page)]
+    assert problems == []

@@ -20,6 +20,7 @@ from pipeline.analysis import findings
 from pipeline.analysis.study import Study, load_study
 from pipeline.contracts import ARTICLE_FINDINGS_FILE
 from pipeline.errors import InputError
+from pipeline.words import plain
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 PROJECT = Path(__file__).parent.parent
@@ -148,7 +149,7 @@ def test_a_quote_is_found_across_line_breaks_and_across_sentence_segments(study)
 
 def test_findings_paragraphs_are_filled_from_counts_and_quotes(study):
     table = findings.code_findings(study, "seci", "librarian", "en")
-    text = findings.section_markdown(table, "librarian", "en")
+    text = plain(findings.section_markdown(table, "librarian", "en"))  # the site's words are escaped Markdown
     assert ("**Socialization.** 2 of 2 librarians (L1, L2) speak of it in 3 answers; 1 of 3 codings carry a barrier "
             "cue, so this run reads it as **adequate**. Terms that carried it (informants using each): diskusi (2).") in text
     assert '> "Kami mengadakan diskusi kelompok setiap bulan. Diskusi itu belum berjalan maksimal." (L1)' in text

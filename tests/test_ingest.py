@@ -141,6 +141,27 @@ def _edit(relative: str, old: str, new: str):
     return lambda site: edit(site / relative, old, new)
 
 
+def _linked(relative: str):
+    """The file moved out of the project and a symbolic link to it left in its place."""
+    def change(site: Path) -> None:
+        outside = site.parents[3] / f"outside-{Path(relative).name}"
+        (site / relative).rename(outside)
+        (site / relative).symlink_to(outside)
+    return change
+
+
+def _names_file(path: str, *, move_to: str | None = None, link: bool = False):
+    """A names file at ``path`` (relative to the site folder) named in study.yaml."""
+    def change(site: Path) -> None:
+        target = site / (move_to or path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("name,pseudonym\nJohn Smith,[Head Librarian]\n", encoding="utf-8")
+        if link:
+            (site / path).symlink_to(target)
+        edit(site / "study.yaml", "deidentify:\n", f"deidentify:\n  names_file: {path}\n")
+    return change
+
+
 BAD_INPUT = {
     "empty transcript": (_write("transcripts/A1.txt", ""), r"transcripts/A1\.txt: empty transcript; "),
     "transcript of comments only": (_write("transcripts/A1.txt", "# nothing yet\n"), r"transcripts/A1\.txt: empty transcript"),
@@ -154,6 +175,8 @@ BAD_INPUT = {
     "unknown speaker label": (_edit("transcripts/A1.txt", "A: It is new", "Participant: It is new"),
                               r"transcripts/A1\.txt:14: unknown speaker label 'Participant'; "
                               r"use one of 'Respondent', 'A', 'Interviewer', 'Q', or add"),
+    "label spoiled by a combining mark": (_edit("transcripts/A1.txt", "A: It is new", "A\u0335: It is new"),
+                                          r"transcripts/A1\.txt:14: unknown speaker label 'A\u0335'"),
     "unknown voice in captions": (_edit("transcripts/A2.vtt", "<v Interviewer>Who", "<v Moderator>Who"),
                                   r"transcripts/A2\.vtt:19: unknown speaker label 'Moderator'"),
     "no informant answer": (_write("transcripts/A1.txt", "Interviewer: Hi.\n\nQ: Anyone there?\n"),
@@ -185,6 +208,16 @@ BAD_INPUT = {
                                           r"study\.yaml:12: key 'deidentify' is given twice \(first on line 11\)"),
     "study.yaml for another site": (_edit("study.yaml", "site: library-x", "site: library-y"),
                                     r"study\.yaml:2: site 'library-y' does not match the folder name"),
+    "transcript is a link": (_linked("transcripts/A1.txt"),
+                             r"transcripts/A1\.txt: is a symbolic link; seci reads only regular files inside the site"),
+    "informants.csv is a link": (_linked("informants.csv"), r"informants\.csv: is a symbolic link; seci reads"),
+    "study.yaml is a link": (_linked("study.yaml"), r"study\.yaml: is a symbolic link; seci reads"),
+    "transcripts folder links out": (_linked("transcripts"),
+                                     r"transcripts/A1\.txt: is outside the site folder .*; move the file into"),
+    "names file outside the site": (_names_file("../../names.csv"),
+                                    r"names\.csv: is outside the site folder .*allow_outside_site: true"),
+    "names file is a link": (_names_file("names.csv", move_to="private/real.csv", link=True),
+                             r"names\.csv: is a symbolic link"),
     "study.yaml without speaker labels": (_edit("study.yaml", "  informant: [Respondent, A]\n", ""),
                                           r"study\.yaml:6: speaker_labels\.informant must list at least one label"),
 }
@@ -198,6 +231,13 @@ def test_bad_input_stops_with_one_line_naming_the_file_and_writes_nothing(projec
         ingest_site(project, SITE)
     assert "\n" not in str(error.value)
     assert not (project / "data" / "processed").exists()
+
+
+def test_a_names_file_kept_outside_the_site_is_read_when_study_yaml_allows_it(project):
+    _names_file("../../../private/names.csv")(raw(project))
+    edit(raw(project) / "study.yaml", "  names_file:", "  allow_outside_site: true\n  names_file:")
+    segments = ingest_site(project, SITE)
+    assert "[Head Librarian]" in " ".join(segments["text"]) and "John Smith" not in " ".join(segments["text"])
 
 
 def test_a_failed_run_leaves_the_previous_outputs_intact(project):

@@ -74,6 +74,32 @@ def test_csv_reads_one_row_per_turn_skips_rows_without_text_and_ignores_other_co
     ]
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\u200f", "\u200e", "\u2060", "\ufeff", "\u202b"])
+def test_labels_are_read_through_invisible_marks_and_a_fullwidth_colon(tmp_path, mark):
+    path = tmp_path / "t.txt"
+    path.write_text(f"Pewawancara: Apa kabar?\nInforman{mark}: Baik.\n{mark}Pewawancara\uff1a Lalu?\n"
+                    f"**Informan**{mark}\uff1a Ya.\n", encoding="utf-8")
+    assert read_transcript(path, labels=ID_LABELS) == [
+        Turn("Pewawancara", "Apa kabar?", 1), Turn("Informan", "Baik.", 2),
+        Turn("Pewawancara", "Lalu?", 3), Turn("Informan", "Ya.", 4),
+    ]
+
+
+def test_a_label_spoiled_by_a_combining_mark_is_its_own_turn_not_part_of_the_question(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Pewawancara: Apa kabar?\nInforman\u0335: Baik.\n", encoding="utf-8")
+    assert read_transcript(path, labels=ID_LABELS) == [
+        Turn("Pewawancara", "Apa kabar?", 1), Turn("Informan\u0335", "Baik.", 2)]
+
+
+def test_a_csv_quote_that_is_never_closed_is_an_error_naming_its_row(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('speaker,text\nInterviewer,Hello?\nInformant,"Yes, every week.\nInterviewer,Thanks.\n'
+                    'Informant,Bye.\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.csv:3: malformed CSV row: .*; check the quoting of that row"):
+        read_transcript(path)
+
+
 def _docx(path: Path, paragraphs: list[str]) -> Path:
     """A minimal valid .docx: content types, package relationships, one document part."""
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -179,6 +179,20 @@ def test_every_notebook_is_executed_without_error_and_exported_to_html(study_run
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("epoch", ["1700000000", "not-a-number"])
+def test_outputs_do_not_depend_on_the_users_source_date_epoch(study_run, tmp_path, epoch):
+    root = copy_project(tmp_path, parts=(f"data/raw/{SITE}", "data/reference", "notebooks"))
+    result = seci(root, "run", "--site", SITE, "--no-browser", environment={"SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 0, result.stderr
+
+    def hashes(project: Path) -> dict[str, str]:
+        manifest = json.loads((project / "reports" / SITE / "manifest.json").read_text(encoding="utf-8"))
+        return {entry["path"]: entry["sha256"] for part in ("processed", "outputs") for entry in manifest[part]}
+
+    assert hashes(root) == hashes(study_run.root)
+
+
+@pytest.mark.slow
 def test_report_language_follows_each_site(study_run):
     for site, lang in (("uin-imam-bonjol", "id"), ("uin-imam-bonjol-en", "en")):
         report = study_run.root / "reports" / site

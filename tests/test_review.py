@@ -217,3 +217,33 @@ def test_english_transcripts_find_the_quotes_by_their_fixed_translation(tmp_path
     units = findings.article_quote_units(study, article)
     assert (units["segment_id"] != "").all() and len(units) == sum(len(q["informants"]) for q in article["quotes"])
     assert findings.article_coding(units)[units.set_index("quote_id").at["q5", "segment_id"]] == ("internalization",)
+
+
+# --- formulas ---------------------------------------------------------------------------------------
+
+FORMULA_ANSWERS = ('=HYPERLINK("http://example.invalid","klik")', "+62 751 123", "-ya, begitu", "@admin bilang",
+                   "'kutip' kata beliau")
+
+
+def test_answers_that_a_spreadsheet_would_run_are_written_as_text_and_read_back_unchanged(tmp_path):
+    def answers_like_formulas(site_dir):
+        transcript = site_dir / "transcripts" / "L1.txt"
+        lines = transcript.read_text(encoding="utf-8").split("\n")
+        answer_lines = [i for i, line in enumerate(lines) if line.startswith("Informan: ")]
+        for i, answer in zip(answer_lines, FORMULA_ANSWERS):
+            lines[i] = "Informan: " + answer
+        transcript.write_text("\n".join(lines), encoding="utf-8")
+
+    make_coded_site(tmp_path, edit=answers_like_formulas)
+    assert main(["review-sheet", "--root", str(tmp_path), "--site", SITE]) == 0
+    path = processed_site_dir(tmp_path, SITE) / REVIEW_SHEET_FILE
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    texts = [row["text"] for row in rows if row["informant_id"] == "L1"][:len(FORMULA_ANSWERS)]
+    assert texts == ["'" + answer for answer in FORMULA_ANSWERS]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+    codes = list(load_codebook().code_ids)
+    marked = {row["segment_id"]: (codes[0],) for row in rows if row["informant_id"] == "L1"}
+    save_sheet(path, fill(rows, marked, codes))
+    assert main(["import-coding", str(path), "--coder", "ana", "--root", str(tmp_path), "--site", SITE]) == 0
+    assert agreement.codings_by_coder(imported(tmp_path))["ana"] == marked

@@ -24,7 +24,7 @@ from pipeline.analysis import counts
 from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, SECI_MODES
 from pipeline.errors import InputError
-from pipeline.words import text
+from pipeline.words import literal, text
 from pipeline.yaml_reader import read_yaml
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ def code_findings(study: Study, group: str, role: str, lang: str = "en") -> pd.D
 
 def title_block(study: Study, key: str, lang: str) -> str:
     """A notebook's title (Markdown level 1) and, when study.yaml carries one, the note on the data."""
-    block = "# " + text("report." + key, lang, title=study.title or study.site)
-    return block + ("\n\n" + text("report.reconstruction", lang, note=study.note) if study.note else "")
+    block = "# " + text("report." + key, lang, title=literal(study.title or study.site))
+    return block + ("\n\n" + text("report.reconstruction", lang, note=literal(study.note)) if study.note else "")
 
 
 def section(study: Study, name: str, lang: str) -> str:
@@ -90,19 +90,22 @@ def section(study: Study, name: str, lang: str) -> str:
 
 
 def section_markdown(findings: pd.DataFrame, role: str, lang: str) -> str:
-    """One paragraph per code (counts, status, terms) followed by its strongest quote."""
+    """One paragraph per code (counts, status, terms) followed by its strongest quote; the site's words
+    (code labels, terms, quotes) as :func:`~pipeline.words.literal` text."""
     paragraphs = []
     for row in findings.itertuples():
         if not row.informants:
-            paragraphs.append(text("report.code_absent", lang, code=row.code, n=row.role_informants, role=text("report." + role, lang)))
+            paragraphs.append(text("report.code_absent", lang, code=literal(row.code), n=row.role_informants,
+                                   role=text("report." + role, lang)))
             continue
         paragraphs.append(text(
-            "report.code_finding", lang, code=row.code, k=row.informants, n=row.role_informants, role=text("report." + role, lang),
-            ids=_id_range(row.informant_ids.split(", ")), segments=row.segments, answers=_answers(row.segments, lang),
+            "report.code_finding", lang, code=literal(row.code), k=row.informants, n=row.role_informants,
+            role=text("report." + role, lang), ids=literal(_id_range(row.informant_ids.split(", "))),
+            segments=row.segments, answers=_answers(row.segments, lang),
             barrier=row.barrier, codings=row.codings,
-            status=text("report." + row.status, lang), terms=row.terms or text("report.none", lang),
+            status=text("report." + row.status, lang), terms=literal(row.terms) or text("report.none", lang),
         ))
-        paragraphs.append(text("report.quote", lang, passage=row.passage, informant=row.quote_informant))
+        paragraphs.append(text("report.quote", lang, passage=literal(row.passage), informant=literal(row.quote_informant)))
     return "\n\n".join(paragraphs)
 
 
@@ -114,11 +117,11 @@ def conclusion_markdown(study: Study, lang: str) -> str:
         for row in code_findings(study, group, role, lang).itertuples():
             number = len(items) + 1
             if row.informants:
-                items.append(text("report.conclusion_item", lang, number=number, code=row.code, status=text("report." + row.status, lang),
+                items.append(text("report.conclusion_item", lang, number=number, code=literal(row.code), status=text("report." + row.status, lang),
                                   k=row.informants, n=row.role_informants, role=text("report." + role, lang), barrier=row.barrier,
                                   codings=row.codings))
             else:
-                items.append(text("report.conclusion_absent", lang, number=number, code=row.code, role=text("report." + role, lang)))
+                items.append(text("report.conclusion_absent", lang, number=number, code=literal(row.code), role=text("report." + role, lang)))
     return "\n".join(items)
 
 

@@ -24,7 +24,7 @@ from pipeline.analysis import agreement, robustness
 from pipeline.analysis.findings import article_coding, article_quote_units, study_language
 from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import HUMAN_CODINGS_FILE, processed_site_dir
-from pipeline.words import text
+from pipeline.words import code_span, literal, text
 
 
 @dataclass
@@ -65,8 +65,9 @@ def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
 
 
 def introduction(study: Study, lang: str, resamples: int, seed: int) -> str:
-    title = "# " + text("validation.title", lang, title=study.title or study.site)
-    return title + "\n\n" + text("validation.intro", lang, classifier=classifier_coding(study)[0], level=round(100 * agreement.CI_LEVEL),
+    title = "# " + text("validation.title", lang, title=literal(study.title or study.site))
+    return title + "\n\n" + text("validation.intro", lang, classifier=code_span(classifier_coding(study)[0]),
+                                 level=round(100 * agreement.CI_LEVEL),
                                  resamples=resamples, seed=seed)
 
 
@@ -96,7 +97,7 @@ def classifier_vs_humans(study: Study, humans: dict[str, agreement.Coding], lang
     """The classifier against each human coder, on the answers that coder coded."""
     heading = f"## {text('validation.h_humans', lang)}\n\n"
     if not humans:
-        return Part(heading + text("validation.no_humans", lang, site=study.site))
+        return Part(heading + text("validation.no_humans", lang, site=code_span(study.site)))
     name, classifier = classifier_coding(study)
     codes = study.codes()
     results = {coder: agreement.compare_codings(coding, classifier, codes=codes, units=list(coding),
@@ -107,7 +108,7 @@ def classifier_vs_humans(study: Study, humans: dict[str, agreement.Coding], lang
     units = list(study.answers()["segment_id"])
     disagreements = pd.concat(
         [disagreement_table(study, {coder: coding, name: classifier}, codes, units, lang) for coder, coding in humans.items()])
-    return Part(heading + text("validation.humans_intro", lang, n=len(humans), coders=", ".join(humans)), [
+    return Part(heading + text("validation.humans_intro", lang, n=len(humans), coders=literal(", ".join(humans))), [
         Table("validation_humans_summary", summary, text("validation.cap_humans_summary", lang)),
         Table("validation_humans_codes", per_code[["reference", *per_code.columns[:-1]]], text("validation.cap_humans_codes", lang)),
         Table("validation_humans_disagreements", disagreements.reset_index(drop=True), text("validation.cap_humans_disagreements", lang)),
@@ -145,7 +146,7 @@ def keyword_robustness(study: Study, article: dict, lang: str) -> Part:
     fired = table[table["segments"] > 0].reset_index(drop=True)
     hinge = robustness.hinge_keywords(table)
     listed = ", ".join(f"{row.keyword} ({study.label(row.code_id, lang)})" for row in hinge.itertuples())
-    sentence = text("validation.hinge_some", lang, n=len(hinge), list=listed) if len(hinge) else text("validation.hinge_none", lang)
+    sentence = text("validation.hinge_some", lang, n=len(hinge), list=literal(listed)) if len(hinge) else text("validation.hinge_none", lang)
     markdown = f"## {text('validation.h_robustness', lang)}\n\n" + text(
         "validation.robustness_intro", lang, keywords=len(table), fired=len(fired),
         most=int(fired["codings_changed"].max()) if len(fired) else 0, hinge=sentence)

@@ -50,6 +50,21 @@ _MARK_BEFORE_PUNCTUATION = re.compile(rf"\s*{_MARK}(?=\s*(?:[,.;:!?]|$))", re.IG
 _MARK_ANYWHERE = re.compile(_MARK, re.IGNORECASE)
 
 
+# Invisible characters that may sit inside a speaker label: zero-width spaces and joiners, the byte-order
+# mark, the soft hyphen, and the bidirectional marks, embeddings and isolates.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def label_form(text: str) -> str:
+    """Text as speaker labels are compared: invisible marks removed, then Unicode NFKC.
+
+    Word processors and transcription tools leave zero-width and right-to-left marks in labels and
+    write a fullwidth colon after them ("Informan\u200b:", "Informan\uff1a"); compared as written, such
+    a label is not found and the answer would be glued to the question before it.
+    """
+    return unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+
+
 def clean_text(text: str, *, marks: str = "remove") -> str:
     """One line of normalised text: NFC, plain quotes and hyphens, single spaces, marks removed or kept.
 

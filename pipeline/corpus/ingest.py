@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from pipeline.corpus.clean import clean_text
 from pipeline.corpus.deidentify import Pseudonyms
 from pipeline.corpus.readers import decode, read_transcript
 from pipeline.corpus.segment import SpokenTurn, segment_transcript
-from pipeline.corpus.study_config import StudyConfig, load_study_config
+from pipeline.corpus.study_config import StudyConfig, load_study_config, site_file
 from pipeline.errors import InputError
 from pipeline.files import write_csv, write_text
 
@@ -109,9 +110,10 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     nobody listed would silently drop out of the study).
     """
     path = site_dir / INFORMANTS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError(path, f"missing {INFORMANTS_FILE}", fix="list the informants there (see `seci init-site`)")
-    reader = csv.DictReader(io.StringIO(decode(path.read_bytes(), path, config.encoding), newline=""))
+    data = site_file(path, site_dir).read_bytes()
+    reader = csv.DictReader(io.StringIO(decode(data, path, config.encoding), newline=""))
     header = [column.strip() for column in reader.fieldnames or []]
     missing = [column for column in INFORMANT_COLUMNS if column not in header]
     if missing:
@@ -125,7 +127,7 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
         if not any(row.values()):
             continue
         line = reader.line_num
-        _check_informant(row, path, line, transcripts_dir, first_seen)
+        _check_informant(row, path, line, site_dir, first_seen)
         row["language"] = row["language"] or config.language
         first_seen[row["informant_id"]] = line
         rows.append(row)
@@ -139,8 +141,9 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
 
 
-def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path, first_seen: dict[str, int]) -> None:
+def _check_informant(row: dict, path: Path, line: int, site_dir: Path, first_seen: dict[str, int]) -> None:
     informant_id, transcript = row["informant_id"], row["transcript"]
+    transcripts_dir = site_dir / TRANSCRIPTS_DIR
     if not _INFORMANT_ID.match(informant_id):
         raise InputError(path, f"informant_id '{informant_id}' is empty or has characters other than letters, "
                          "digits, - and _", line=line, fix="use a short id such as L1 or P3")
@@ -156,6 +159,8 @@ def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path, fi
     if not transcript or Path(transcript).name != transcript:
         raise InputError(path, f"transcript '{transcript}' is not a file name", line=line,
                          fix=f"give the name of a file in {transcripts_dir}")
-    if not (transcripts_dir / transcript).is_file():
-        raise InputError(path, f"transcript file not found: {transcripts_dir / transcript}", line=line,
+    file = transcripts_dir / transcript
+    if not os.path.lexists(file):
+        raise InputError(path, f"transcript file not found: {file}", line=line,
                          fix="correct the file name or add the transcript to the transcripts folder")
+    site_file(file, site_dir)

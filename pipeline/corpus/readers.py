@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from pipeline.corpus.clean import label_form
 from pipeline.errors import InputError
 
 SUPPORTED_FORMATS = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt", ".csv")
@@ -96,15 +97,17 @@ def _decode_as(data: bytes, codec: str, path: Path) -> str:
 # --- speaker labels --------------------------------------------------------------------------------
 
 _TIMESTAMP = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?"
+# Combining marks count as part of a label-like word, so that a label spoiled by one is reported, not merged.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _LABEL_LIKE = re.compile(
-    rf"^\s*(?:{_TIMESTAMP}\s+)?[*_]*(?P<label>[^\W\d_][\w.' -]{{0,39}}?)[*_]*\s*:[*_]*(?:\s+|$)(?P<text>.*)$"
+    rf"^\s*(?:{_TIMESTAMP}\s+)?[*_]*(?P<label>[^\W\d_][\w.' {_COMBINING}-]{{0,39}}?)[*_]*\s*:[*_]*(?:\s+|$)(?P<text>.*)$"
 )
 
 
 def _known_label_pattern(labels: Sequence[str]) -> re.Pattern | None:
     if not labels:
         return None
-    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    alternatives = "|".join(re.escape(label_form(label)) for label in sorted(labels, key=len, reverse=True))
     return re.compile(rf"^\s*(?:{_TIMESTAMP}\s+)?[*_]*(?P<label>{alternatives})[*_]*\s*:[*_]*\s*(?P<text>.*)$",
                       re.IGNORECASE)
 
@@ -120,13 +123,24 @@ def split_label(line: str, known: re.Pattern | None) -> tuple[str, str] | None:
 
     A configured label always counts; anything else counts when it looks like a label (one to three
     capitalised words before a colon), so that a label the site forgot to list is reported, not
-    silently glued to the previous turn.
+    silently glued to the previous turn. The label is read from the line's :func:`label_form`; the text
+    is returned as written.
     """
+    form = label_form(line)
     for pattern in (known, _LABEL_LIKE):
-        match = pattern.match(line) if pattern else None
+        match = pattern.match(form) if pattern else None
         if match and (pattern is known or _looks_like_label(match["label"])):
-            return match["label"].strip(), match["text"].strip()
+            return match["label"].strip(), _after(line, form[:match.start("text")]).strip()
     return None
+
+
+def _after(line: str, prefix: str) -> str:
+    """The rest of ``line`` after its shortest start whose :func:`label_form` is ``prefix``.
+
+    Such a start exists: the prefix ends with the colon, a space or Markdown emphasis, and NFKC
+    composes none of these with the character that follows.
+    """
+    return next(line[end:] for end in range(len(line) + 1) if label_form(line[:end]) == prefix)
 
 
 # --- from labelled pieces to turns -----------------------------------------------------------------
@@ -216,7 +230,9 @@ def read_srt(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: s
 
 def read_csv_turns(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: str | None = None) -> list[Turn]:
     """CSV with one row per turn and the columns speaker, text (others ignored); rows without text skipped."""
-    reader = csv.reader(io.StringIO(decode(data, path, encoding), newline=""))
+    # strict: a quote never closed is an error at the end of the file, not the rest of the file in one cell
+    reader = csv.reader(io.StringIO(decode(data, path, encoding), newline=""), strict=True)
+    row_start = 1
     try:
         header = [column.strip().lower() for column in next(reader, [])]
         missing = [column for column in CSV_TURN_COLUMNS if column not in header]
@@ -227,6 +243,7 @@ def read_csv_turns(data: bytes, path: Path, *, labels: Sequence[str] = (), encod
         turns, row_start = [], reader.line_num + 1
         for row in reader:
             speaker, said = (row[i].strip() if i < len(row) else "" for i in (speaker_at, text_at))
+            speaker = label_form(speaker).strip()
             if said and not speaker:
                 raise InputError(path, "a turn without a speaker", line=row_start,
                                  fix="fill in the speaker cell of that row")
@@ -234,8 +251,8 @@ def read_csv_turns(data: bytes, path: Path, *, labels: Sequence[str] = (), encod
                 turns.append(Turn(speaker, said, row_start))
             row_start = reader.line_num + 1
     except csv.Error as error:
-        raise InputError(path, f"malformed CSV: {error}", line=reader.line_num,
-                         fix="check the quoting on that line") from None
+        raise InputError(path, f"malformed CSV row: {error}", line=row_start,
+                         fix="check the quoting of that row: a quote that opens a cell must close it") from None
     if not turns:
         raise InputError(path, "empty transcript (no row has text)",
                          fix="add one row per turn under the header speaker,text")
@@ -299,7 +316,7 @@ def _subtitles(text: str, path: Path, labels: Sequence[str]) -> list[Turn]:
             continue  # the WEBVTT header, NOTE, STYLE and REGION blocks carry no speech
         for number, line in block[timing + 1:]:
             voice = _VOICE.match(line)
-            label, said = (voice["label"].strip(), voice["text"]) if voice else (None, line)
+            label, said = (label_form(voice["label"]).strip(), voice["text"]) if voice else (None, line)
             said = html.unescape(_TAG.sub("", said)).strip()
             if label is None and (found := split_label(said, known)):
                 label, said = found

@@ -46,6 +46,7 @@ transcription_marks: remove     # remove or keep marks like [inaudible], [laughs
 deidentify:
   names: {{}}                     # e.g. {{Yuliana: "[L1]", Syafrizal: "[Head of Library]"}}
   # names_file: ../../../private/{name}-names.csv
+  # allow_outside_site: true    # a names file outside this folder is read only with this (never a link)
   # required: true              # false lets ingest run on a machine without the names file
 """
 

@@ -12,10 +12,12 @@ import codecs
 import csv
 import datetime
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
+from pipeline.corpus.clean import clean_text, label_form
 from pipeline.errors import InputError
 from pipeline.yaml_reader import dotted_lines, parse_yaml, read_text
 
@@ -42,6 +44,7 @@ _TOP_LEVEL = {
 _DEIDENTIFY = {
     "names": (dict, "a mapping name: pseudonym"),
     "names_file": (str, "a path relative to the site folder"),
+    "allow_outside_site": (bool, "true or false"),
     "required": (bool, "true or false"),
 }
 
@@ -74,9 +77,9 @@ class StudyConfig:
         return tuple(label for labels in self.speaker_labels.values() for label in labels)
 
     def speaker_of(self, label: str) -> str | None:
-        """``interviewer`` or ``informant`` for a label (case-insensitive), None when unknown."""
+        """``interviewer`` or ``informant`` for a label (case-insensitive, in :func:`label_form`), None when unknown."""
         for speaker, labels in self.speaker_labels.items():
-            if label.casefold() in (known.casefold() for known in labels):
+            if label_form(label).casefold() in (label_form(known).casefold() for known in labels):
                 return speaker
         return None
 
@@ -85,10 +88,30 @@ def load_study_config(site_dir: str | Path) -> StudyConfig:
     """Read and validate ``<site_dir>/study.yaml`` (and the private names file it points to)."""
     site_dir = Path(site_dir)
     path = site_dir / STUDY_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError(path, "missing study.yaml",
                          fix="copy one from data/raw/uin-imam-bonjol/ or start a site with `seci init-site NAME`")
-    return parse_study(read_text(path), path, site_dir)
+    return parse_study(read_text(site_file(path, site_dir)), path, site_dir)
+
+
+def site_file(path: Path, site_dir: Path, *, outside_allowed: bool = False) -> Path:
+    """``path`` when it is a regular file inside the site folder; else one line saying why not.
+
+    A site's inputs are its own files: a symbolic link (``transcripts/P9.txt -> /etc/hostname``) or a
+    path leading out of the site folder (``names_file: /etc/passwd``) would make seci read, and copy
+    into reports, a file nobody put in the study. ``outside_allowed`` (a names file with
+    ``allow_outside_site: true``) accepts a regular file elsewhere, still never a link.
+    """
+    if path.is_symlink():
+        raise InputError(path, "is a symbolic link; seci reads only regular files inside the site folder",
+                         fix="copy the file itself into the site folder")
+    if not outside_allowed and not path.resolve().is_relative_to(Path(site_dir).resolve()):
+        raise InputError(path, f"is outside the site folder {site_dir}",
+                         fix="move the file into the site folder (a names file kept elsewhere needs "
+                         "allow_outside_site: true under deidentify in study.yaml)")
+    if not path.is_file():
+        raise InputError(path, "is not a regular file", fix="give the path of a file")
+    return path
 
 
 def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
@@ -196,14 +219,18 @@ def _pseudonyms(value: dict, fail, path: Path, lines: dict[str, int], site_dir: 
         pairs.append((name.strip(), pseudonym.strip(), path, lines.get(f"deidentify.names.{name}")))
     if "names_file" in value:
         names_file = site_dir / value["names_file"]
-        if names_file.is_file():
-            pairs.extend(_read_names_file(names_file))
+        if os.path.lexists(names_file):
+            outside_allowed = value.get("allow_outside_site", False)
+            pairs.extend(_read_names_file(site_file(names_file, site_dir, outside_allowed=outside_allowed)))
         elif value.get("required", True):
             raise fail("deidentify.names_file", f"names file not found: {names_file}",
                        fix="create it (columns name,pseudonym) or write required: false under deidentify")
     pseudonyms: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name, pseudonym, where, line in pairs:
+        if not clean_text(name, marks="keep"):
+            raise InputError(where, f"name {name!r} is empty once cleaned (only invisible characters or marks)",
+                             line=line, fix="write the name itself, or delete it")
         key = name.casefold()
         if key in seen and pseudonyms[seen[key]] != pseudonym:
             raise InputError(where, f"name '{name}' is given two pseudonyms ('{pseudonyms[seen[key]]}', '{pseudonym}')",

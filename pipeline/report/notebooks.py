@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.contracts import NOTEBOOKS_DIR, REPORTS_DIR
 from pipeline.errors import InputError, StageError
 from pipeline.files import write_text
-from pipeline.words import text
+from pipeline.words import plain, text
 
 NOTEBOOK_NAME = re.compile(r"^\d\d_[\w-]+\.ipynb$")
 KERNEL = "python3"
@@ -155,13 +155,14 @@ def without_timestamps(nb, name: str, site: str, committed_ids: set[str]):
 
 
 def notebook_title(nb, fallback: str) -> str:
-    """The first Markdown heading the notebook shows (a Markdown cell or a Markdown output)."""
+    """The first Markdown heading the notebook shows (a Markdown cell or a Markdown output), as plain text
+    (the site's title in it is escaped Markdown, :func:`pipeline.words.literal`)."""
     for cell in nb.cells:
         texts = [cell.source] if cell.cell_type == "markdown" else [
             "".join(output.get("data", {}).get("text/markdown", "")) for output in cell.get("outputs", [])]
         for line in (line for source in texts for line in source.splitlines()):
             if line.startswith("#"):
-                return line.lstrip("#").strip()
+                return plain(line.lstrip("#").strip())
     return fallback
 
 

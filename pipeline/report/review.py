@@ -14,6 +14,12 @@ The sheet is UTF-8 with a byte-order mark, so Excel shows Indonesian text (and a
 correctly; lines end with ``\\n``. Where Excel's list separator is ``;`` (an Indonesian locale),
 open the sheet through Data > From Text/CSV; sheets saved back with ``;`` or tabs are read as well.
 
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return
+before one) as a formula, so an answer such as ``=HYPERLINK(...)`` would become a live link in the
+coder's sheet. Every cell that starts with one of these, or with ``'``, is written with a ``'`` in
+front (:func:`spreadsheet_cell`); reading a sheet back removes that one ``'`` (:func:`from_spreadsheet`),
+so the text check against ``segments.csv`` sees the answer as it was.
+
 ``seci import-coding SHEET [SHEET ...] (--coder NAME | --coder-from-filename) --site S`` reads
 filled sheets into ``data/processed/<site>/human_codings.csv`` in the ``codings.csv`` contract with
 ``coder`` = the coder's name (score 1, no evidence, no status). A row with at least one mark (1, x
@@ -46,6 +52,19 @@ COMMENT = "comment"
 CLASSIFIER_CODES = "classifier_codes"
 ASSIGNED, NOT_ASSIGNED = ("1", "x"), ("0", "")
 SHEET_SUFFIXES = (".csv", ".tsv")
+# A cell starting with one of these is a formula to a spreadsheet; "'" too, so that the "'" added in
+# front of a formula can be told from one the text began with.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A cell as the sheet holds it: text a spreadsheet would run as a formula gets a leading ``'``."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def from_spreadsheet(cell: str) -> str:
+    """A sheet's cell as the text it stands for: the ``'`` :func:`spreadsheet_cell` added removed."""
+    return cell[1:] if cell.startswith("'") else cell
 
 
 # --- the sheet ------------------------------------------------------------------------------------
@@ -74,7 +93,8 @@ def write_review_sheet(root: str | Path, site: str, out_path: str | Path | None 
     out_path = Path(out_path) if out_path else processed_site_dir(Path(root), site) / REVIEW_SHEET_FILE
     codings = _read_processed(root, site, CODINGS_FILE) if with_classifier_codes else None
     sheet = review_sheet(_read_processed(root, site, SEGMENTS_FILE), site_codebook(root, site).code_ids, codings)
-    write_bytes(out_path, sheet.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+    safe = sheet.map(spreadsheet_cell)
+    write_bytes(out_path, safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     return out_path
 
 
@@ -116,7 +136,7 @@ def read_review_sheet(path: str | Path, segments: pd.DataFrame, code_ids: Sequen
     first_line: dict[str, int] = {}
     for cells in reader:
         line = reader.line_num
-        row = dict(zip(header, (cell.strip() for cell in cells)))
+        row = dict(zip(header, (from_spreadsheet(cell.strip()) for cell in cells)))
         marks = {code: row.get(code, "").casefold() for code in code_ids}
         segment_id = row.get("segment_id", "")
         if not segment_id:

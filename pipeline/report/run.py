@@ -9,7 +9,9 @@ the REFI-QDA project, ``index.html`` linking all of it and ``manifest.json`` wit
 input and output.
 
 Two runs from the same inputs write the same bytes: timestamps are stripped from the executed
-notebooks, ``SOURCE_DATE_EPOCH`` fixes the dates tools embed, nothing written holds a time.
+notebooks, ``SOURCE_DATE_EPOCH`` fixes the dates tools embed, nothing written holds a time. The
+user's own ``SOURCE_DATE_EPOCH`` is ignored (replaced by :data:`SOURCE_DATE_EPOCH`): outputs are a
+function of the inputs alone, and no value, however malformed, can change or stop a run.
 
 Notebooks run in separate kernels and may run in any order, so each must read only
 ``data/processed/``, ``data/raw/`` and ``data/reference/`` (never another notebook's output). Each gets four parameters:
@@ -54,7 +56,7 @@ def run_study(root: str | Path, sites: list[str], *, report_lang: str | None = N
     _import_notebook_tools()  # once here, so the forked workers start with them
 
     root = Path(root)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)  # inherited by every kernel
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH  # the user's is ignored; inherited by every kernel
     os.environ.setdefault("PYTHONHASHSEED", "0")
     notebooks = find_notebooks(root)
     staged: list[StagedSite] = []

@@ -9,9 +9,13 @@ language, which the report shows beside these words.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 CATALOGUE_DIR = Path(__file__).parent
+_ASCII_PUNCTUATION = r"[!-/:-@\[-`{-~]"  # what CommonMark lets a backslash make literal
+_MARKDOWN_SPECIAL = re.compile(f"({_ASCII_PUNCTUATION})")
+_MARKDOWN_ESCAPED = re.compile(rf"\\({_ASCII_PUNCTUATION})")
 
 
 def report_languages() -> tuple[str, ...]:
@@ -38,3 +42,32 @@ def _catalogue(lang: str) -> dict[str, dict[str, str]]:
 
     catalogue, _ = read_yaml(CATALOGUE_DIR / f"{lang}.yaml")
     return catalogue
+
+
+def literal(value) -> str:
+    """A site's text (a title, a note, a code label, a quote) made literal inside the catalogue's Markdown.
+
+    The catalogue's words are Markdown, and the notebook pages render that Markdown as HTML. Text a
+    site supplies must show as written and never become markup: a backslash before every ASCII
+    punctuation character makes each one literal in CommonMark (``<`` cannot open HTML, ``[`` cannot
+    open a link, ``*`` cannot start emphasis), and line breaks become spaces so the text cannot start a
+    block of its own (a heading, a quote, an HTML block). Site text meant to look like code is
+    :func:`code_span` instead.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def code_span(value) -> str:
+    """A site's text as a Markdown code span: everything in it is literal, backticks included.
+
+    Backslashes show as written in a code span, so :func:`literal` cannot be used there; instead the
+    span is fenced with one backtick more than the longest run of backticks in the text.
+    """
+    value = " ".join(str(value).split())
+    fence = "`" * (1 + max(map(len, re.findall("`+", value)), default=0))
+    return f"{fence} {value} {fence}"
+
+
+def plain(markdown: str) -> str:
+    """Markdown text with the escapes of :func:`literal` removed: the words a reader sees."""
+    return _MARKDOWN_ESCAPED.sub(r"\1", markdown)
