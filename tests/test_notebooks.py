@@ -31,7 +31,7 @@ MAX_CODE_LINES = 40
 # The catalogue key of each notebook's title, filled with the study's title.
 TITLE_KEYS = {"01": "report.h_corpus", "02": "report.h_seci", "03": "report.h_performance", "04": "report.h_patrons",
               "05": "report.h_findings", "06": "validation.title"}
-PARAMETER_DEFAULTS = {"site": "uin-imam-bonjol", "root": "..", "report_lang": "id", "out_dir": None}
+PARAMETER_DEFAULTS = {"site": "uin-imam-bonjol", "root": None, "report_lang": None, "out_dir": None}
 # What a code cell may do besides calling the pipeline: show Markdown, count a list.
 ALLOWED_CALLS = {"Markdown", "len"}
 # Statements and expressions that would be logic of the notebook's own.

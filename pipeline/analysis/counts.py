@@ -19,6 +19,7 @@ import pandas as pd
 from pipeline.analysis.study import Study, evidence
 from pipeline.coding.tokens import WORD
 from pipeline.contracts import ROLES
+from pipeline.words import text
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 NO_UNIT = "–"  # shown where informants.csv leaves the unit empty (patrons)
@@ -69,6 +70,13 @@ def corpus_totals(study: Study) -> dict[str, int]:
     return {"informants": len(study.informants), "librarians": len(study.informant_ids("librarian")),
             "patrons": len(study.informant_ids("patron")), "turns": int(table["turns"].sum()),
             "words": int(table["words"].sum())}
+
+
+def themes(study: Study, group: str, lang: str) -> str:
+    """The labels of a codebook group's codes as one phrase ("Motivation, Knowledge and Skills"): an
+    introduction names what the site's own codebook codes, not what one study happened to find."""
+    labels = [study.label(code, lang) for code in study.codes(group)]
+    return text("report.and_list", lang, head=", ".join(labels[:-1]), last=labels[-1]) if len(labels) > 1 else "".join(labels)
 
 
 def coverage(study: Study, group: str | None = None) -> dict:
