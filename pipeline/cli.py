@@ -97,10 +97,17 @@ def run_command(args: argparse.Namespace) -> int:
             indexes += run_study(root, [site], report_lang=args.report_lang)
         except SeciError as error:
             failed[site] = error
+    if len(indexes) >= 2:  # every reported site side by side: reports/cross-site/ and reports/index.html
+        from pipeline.report.cross_site import write_cross_site
+
+        try:
+            indexes.append(write_cross_site(root, [index.parent.name for index in indexes], args.report_lang))
+        except SeciError as error:
+            failed["cross-site"] = error
     for index in indexes:
         print(index)
     for site, error in failed.items():
-        print(f"seci: error: site {site} skipped: {error}", file=sys.stderr)
+        print(f"seci: error: {site} skipped: {error}", file=sys.stderr)
     if indexes and not args.no_browser and _can_open_browser():
         webbrowser.open(indexes[0].resolve().as_uri())
     return 2 if failed else 0

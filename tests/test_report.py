@@ -90,7 +90,7 @@ def test_failing_cell_names_notebook_cell_and_error_and_keeps_the_previous_repor
 
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
-    assert line == (f"seci: error: site {SITE} skipped: notebooks/02_fails.ipynb: cell 4 (# look up an informant the data does not have) "
+    assert line == (f"seci: error: {SITE} skipped: notebooks/02_fails.ipynb: cell 4 (# look up an informant the data does not have) "
                     f"failed: ValueError: no segments for informant Z9; the executed notebook is "
                     f"reports/.{SITE}.staging/02_fails.ipynb")
     assert "Traceback" not in result.stderr
@@ -116,7 +116,7 @@ def test_a_kernel_that_cannot_start_is_reported_in_one_line_with_its_last_words(
 
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
-    assert line.startswith(f"seci: error: site {SITE} skipped: notebooks/01_segments.ipynb: could not be executed: ")
+    assert line.startswith(f"seci: error: {SITE} skipped: notebooks/01_segments.ipynb: could not be executed: ")
     assert line.endswith("; the kernel's last words: ipykernel is missing here")
     assert result.stderr.count("ipykernel is missing here") == 1  # the kernel's own output stays off the terminal
     assert file_hashes(root / "reports" / SITE) == before

@@ -32,12 +32,13 @@ if TYPE_CHECKING:
 class Notebook:
     """One notebook's study, where its outputs go, and the language it speaks."""
 
-    study: Study
+    study: Study | None  # None in the cross-site notebook, which reads several
     root: Path  # the project folder (the one holding data/raw/)
     figure_dir: Path
     table_dir: Path
     lang: str
     figure_formats: tuple[str, ...] = figures.FORMATS
+    studies: tuple[Study, ...] = ()  # the cross-site notebook's sites
 
     def text(self, key: str, **values) -> str:
         """The catalogue's words for ``key`` ("section.name") in the report language."""
@@ -73,12 +74,30 @@ def start(*, site: str, root: str | Path | None, out_dir: str | Path | None, lan
     notebook runs the same from the repository, from ``notebooks/`` or in JupyterLab. ``lang`` None:
     the report speaks the site's language (``study.yaml``).
     """
-    pd.set_option("display.max_colwidth", None)
-    pd.set_option("display.max_rows", None)
-    root = Path(root) if root is not None else find_root(Path.cwd())
+    root = _prepared(root)
     study = load_study(root, site)
     out = Path(out_dir) if out_dir else reports_site_dir(root, site)
     return Notebook(study, root, out / "figures", out / "tables", lang or study.language, tuple(figure_formats))
+
+
+def start_cross_site(*, sites: Sequence[str] | None, root: str | Path | None, out_dir: str | Path | None,
+                     lang: str | None, figure_formats: Sequence[str] = figures.FORMATS) -> Notebook:
+    """:func:`start` for ``07_cross_site``: the given sites (None: every site with a report), outputs in
+    ``out_dir`` (``<root>/reports/cross-site`` when None), the sites' shared language unless ``lang``."""
+    from pipeline.analysis import cross_site
+
+    root = _prepared(root)
+    studies = cross_site.load_studies(root, cross_site.reported_sites(root, list(sites or [])))
+    out = Path(out_dir) if out_dir else reports_site_dir(root, cross_site.CROSS_SITE)
+    return Notebook(None, root, out / "figures", out / "tables", lang or cross_site.report_language(studies),
+                    tuple(figure_formats), tuple(studies))
+
+
+def _prepared(root: str | Path | None) -> Path:
+    """Whole tables shown; the project folder given, or found from the working folder."""
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", None)
+    return Path(root) if root is not None else find_root(Path.cwd())
 
 
 def find_root(start: Path) -> Path:
