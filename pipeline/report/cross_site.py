@@ -11,8 +11,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.analysis.cross_site import CROSS_SITE, load_studies, report_language, reported_sites
-from pipeline.contracts import CROSS_SITE_NOTEBOOK, INDEX_FILE, NOTEBOOKS_DIR, REPORTS_DIR, reports_site_dir
+from pipeline.analysis.cross_site import (
+    CROSS_SITE,
+    load_studies,
+    report_language,
+    reported_sites,
+)
+from pipeline.contracts import (
+    CROSS_SITE_NOTEBOOK,
+    INDEX_FILE,
+    NOTEBOOKS_DIR,
+    REPORTS_DIR,
+    reports_site_dir,
+)
 from pipeline.files import write_text
 from pipeline.report.notebooks import NotebookJob, execute_notebook
 from pipeline.report.pages import render
