@@ -113,7 +113,6 @@ def run_command(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-
 def _can_open_browser() -> bool:
     """Only in a terminal on a desktop: never from CI, make test or a headless server."""
     desktop = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
