@@ -98,6 +98,9 @@ def test_intros_name_the_codebooks_themes_and_thin_evidence_is_flagged(coded_fic
     assert "Telegram" not in text("report.patrons_intro", "en", n=4, themes=themes)
     assert findings.thin_evidence(2, 10, "en") and findings.thin_evidence(3, 4, "en")
     assert findings.thin_evidence(3, 5, "en") == ""
+    summary = counts.theme_summary(study, "patron", "patron", "en")
+    few = (summary["informants"] < 3) | (summary["practice"] + summary["barrier"] < 5)
+    assert summary["few"].tolist() == few.tolist() and few.any()
 
 
 def test_nothing_in_the_package_or_notebooks_names_the_padang_study():

@@ -32,9 +32,6 @@ if TYPE_CHECKING:
     from pipeline.analysis.agreement import Coding
 
 NOT_YET_ADEQUATE_SHARE = 0.5
-# A finding resting on fewer informants or codings than these is flagged where it is shown: a small
-# new site would otherwise read "adequate" from one or two answers as firmly as from twenty.
-MIN_INFORMANTS, MIN_CODINGS = 3, 5
 ADEQUATE, NOT_YET_ADEQUATE = "adequate", "not_yet_adequate"
 
 # Which informants each part of the article speaks for, and the codebook group it is coded with.
@@ -121,11 +118,11 @@ def section_markdown(findings: pd.DataFrame, role: str, lang: str) -> str:
 
 
 def thin_evidence(informants: int, codings: int, lang: str) -> str:
-    """The caveat after a finding resting on fewer than :data:`MIN_INFORMANTS` informants or
-    :data:`MIN_CODINGS` codings; empty otherwise."""
-    if informants >= MIN_INFORMANTS and codings >= MIN_CODINGS:
+    """The caveat after a finding resting on fewer than :data:`~pipeline.analysis.counts.MIN_INFORMANTS`
+    informants or :data:`~pipeline.analysis.counts.MIN_CODINGS` codings; empty otherwise."""
+    if informants >= counts.MIN_INFORMANTS and codings >= counts.MIN_CODINGS:
         return ""
-    return " " + text("report.thin_evidence", lang, min_informants=MIN_INFORMANTS, min_codings=MIN_CODINGS)
+    return " " + text("report.thin_evidence", lang, min_informants=counts.MIN_INFORMANTS, min_codings=counts.MIN_CODINGS)
 
 
 def conclusion_markdown(study: Study, lang: str) -> str:
