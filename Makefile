@@ -24,8 +24,8 @@ run: $(STAMP) ## Run the whole study on the shipped data: data/processed/ and re
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (options: make lab ARGS="--port 8890")
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 bench: $(STAMP) ## Classifier speed and memory benchmark (prints its figures)
 	$(BIN)/python benchmarks/bench.py

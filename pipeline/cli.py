@@ -46,8 +46,12 @@ def add_site_arguments(parser: argparse.ArgumentParser, *, help_site: str = "") 
 
 
 def selected_sites(args: argparse.Namespace) -> list[str]:
-    """The sites named with ``--site``, or every site under ``data/raw/``; an unknown site is an error."""
+    """The sites named with ``--site``, or every site under ``data/raw/``; an unknown site is an error.
+
+    A trailing slash is dropped: shell completion of ``data/raw/`` folder names adds one.
+    """
     available = list_sites(Path(args.root))
+    args.sites = [site.rstrip("/" + os.sep) for site in args.sites or []] or None
     for site in args.sites or []:
         if site not in available:
             raise InputError(
@@ -68,16 +72,45 @@ def _whole_number(text: str) -> int:
 # --- seci run -----------------------------------------------------------------------------------------
 
 def run_command(args: argparse.Namespace) -> int:
+    """Every site on its own: one that fails is reported in one line and skipped, the others are written.
+
+    All sites are read and checked (as ``seci ingest`` does) before any is written; exit status 2
+    when any site failed, 0 otherwise.
+    """
     import webbrowser
 
+    from pipeline.corpus.ingest import build_site
+    from pipeline.report.notebooks import find_notebooks
     from pipeline.report.run import run_study
 
-    indexes = run_study(Path(args.root), selected_sites(args), report_lang=args.report_lang)
+    root, sites = Path(args.root), selected_sites(args)
+    find_notebooks(root)  # no notebooks fails every site alike: one error, before any site
+    failed: dict[str, SeciError] = {}
+    for site in sites:
+        try:
+            build_site(root, site)
+        except SeciError as error:
+            failed[site] = error
+    indexes = []
+    for site in (site for site in sites if site not in failed):
+        try:
+            indexes += run_study(root, [site], report_lang=args.report_lang)
+        except SeciError as error:
+            failed[site] = error
+    if len(indexes) >= 2:  # every reported site side by side: reports/cross-site/ and reports/index.html
+        from pipeline.report.cross_site import write_cross_site
+
+        try:
+            indexes.append(write_cross_site(root, [index.parent.name for index in indexes], args.report_lang))
+        except SeciError as error:
+            failed["cross-site"] = error
     for index in indexes:
         print(index)
-    if not args.no_browser and _can_open_browser():
+    for site, error in failed.items():
+        print(f"seci: error: {site} skipped: {error}", file=sys.stderr)
+    if indexes and not args.no_browser and _can_open_browser():
         webbrowser.open(indexes[0].resolve().as_uri())
-    return 0
+    return 2 if failed else 0
 
 
 def _can_open_browser() -> bool:
@@ -229,7 +262,7 @@ def agreement_command(args: argparse.Namespace) -> int:
         read_coding_rows,
     )
 
-    gold_rows, pred_rows = read_coding_rows(args.gold), read_coding_rows(args.pred)
+    gold_rows, pred_rows = read_coding_rows(args.gold, args.coder), read_coding_rows(args.pred, args.pred_coder)
     codes = None
     if args.codebook:
         from pipeline.coding.codebook import load_codebook
@@ -416,11 +449,16 @@ def build_parser() -> argparse.ArgumentParser:
         "agreement", help="agreement between two codings: kappa, alpha, precision/recall/F1 per code",
         description="Compare PRED with GOLD. Each is CSV, TSV or JSON Lines with columns id and code, one row "
         "per assigned code (a row with an empty code marks a unit that got no code). The units are the ids of "
-        "both files together; a code absent for an id counts as not assigned.",
+        "both files together; a code absent for an id counts as not assigned. seci-kit's own codings.csv, "
+        "human_codings.csv and reference_codings.csv (segment_id, code_id, coder) are read too: one coder per file, "
+        "chosen with --coder / --pred-coder when a file holds several.",
     )
     agreement.add_argument("gold", type=Path, metavar="GOLD", help="the reference coding")
     agreement.add_argument("pred", type=Path, metavar="PRED", help="the coding to check against GOLD")
     agreement.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    agreement.add_argument("--coder", metavar="NAME",
+                           help="the coder of GOLD to compare, when GOLD holds several (codings.csv format, coder column)")
+    agreement.add_argument("--pred-coder", metavar="NAME", help="the same for PRED")
     agreement.add_argument("--codebook", type=Path, help="list every code of this codebook and reject codes not in it")
     agreement.add_argument("--resamples", type=_whole_number, default=DEFAULT_RESAMPLES,
                            help=f"bootstrap resamples for the {CI_LEVEL:.0%}% intervals (0: none; default {DEFAULT_RESAMPLES})")
@@ -476,7 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_site_arguments(qdpx_in, help_site="the site whose transcripts were coded (may be left out when there is one site)")
     qdpx_in.add_argument("--out", type=Path, metavar="PATH", help="where to write (default data/processed/<site>/human_codings.csv)")
     qdpx_in.add_argument("--with-classifier", action="store_true",
-                         help="keep the classifier's own codings too (keyword-v...; left out by default, codings.csv has them)")
+                         help="keep the classifier's own codings too (keyword-...; left out by default, codings.csv has them)")
     qdpx_in.set_defaults(handler=import_qdpx_command)
     return parser
 

@@ -29,7 +29,7 @@ SEGMENT_COLUMNS = [
 SPEAKERS = ("informant", "interviewer")
 CODING_COLUMNS = ["segment_id", "code_id", "score", "matched", "status", "coder"]
 STATUSES = ("practice", "barrier")
-CLASSIFIER_CODER_PREFIX = "keyword-"  # the classifier's coder names are keyword-v<codebook version>
+CLASSIFIER_CODER_PREFIX = "keyword-"  # the classifier's coder names: keyword-<codebook name>-v<version>-<8 hex of its content>
 
 # --- reports/<site>/ ------------------------------------------------------------------------------
 INDEX_FILE = "index.html"
@@ -52,7 +52,9 @@ PROCESSED_DIR = Path("data/processed")
 REPORTS_DIR = Path("reports")
 REFERENCE_DIR = Path("data/reference")
 ARTICLE_FINDINGS_FILE = REFERENCE_DIR / "article_findings.yaml"
+REFERENCE_CODINGS_FILE = "reference_codings.csv"  # data/reference/<site>/: a site's reference coding, codings.csv columns
 NOTEBOOKS_DIR = Path("notebooks")
+CROSS_SITE_NOTEBOOK = "07_cross_site.ipynb"  # every site side by side: run once for all sites, not per site
 DEFAULT_CODEBOOK = Path(__file__).parent / "codebooks" / "seci.yaml"
 
 

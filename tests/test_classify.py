@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -239,10 +240,12 @@ def test_code_segments_codes_informant_segments_only_in_the_codings_contract():
                              version="2.1")
     codings = code_segments(SEGMENTS, codebook)
     assert list(codings.columns) == CODING_COLUMNS
+    coder = codebook.coder
+    assert re.fullmatch(r"keyword-test-v2\.1-[0-9a-f]{8}", coder)
     assert codings.values.tolist() == [
-        ["L1-002", "socialization", 1.0, "diskusi@4-11", "practice", "keyword-v2.1"],
-        ["L1-002", "combination", 1.0, "web@24-27", "barrier", "keyword-v2.1"],
-        ["E1-002", "socialization", 1.0, "discuss@3-10", "practice", "keyword-v2.1"],
+        ["L1-002", "socialization", 1.0, "diskusi@4-11", "practice", coder],
+        ["L1-002", "combination", 1.0, "web@24-27", "barrier", coder],
+        ["E1-002", "socialization", 1.0, "discuss@3-10", "practice", coder],
     ]
 
 
@@ -361,7 +364,7 @@ def test_seci_code_writes_codings_csv_and_reruns_byte_identically(study_root, ca
     first = path.read_bytes()
     codings = pd.read_csv(path, dtype=str)
     assert list(codings.columns) == CODING_COLUMNS
-    assert set(codings["coder"]) == {f"keyword-v{load_codebook().version}"}
+    assert set(codings["coder"]) == {load_codebook().coder}
     assert set(codings["segment_id"]) <= set(pd.read_csv(processed_site_dir(study_root, SITE) / "segments.csv")
                                               .query("speaker == 'informant'")["segment_id"])
     assert run("code", "--root", study_root, "--site", SITE) == 0
@@ -378,7 +381,7 @@ def test_seci_code_uses_the_codebook_the_site_names(study_root, tmp_path):
         study.write("codebook: mine.yaml\n")
     assert run("code", "--root", root, "--site", SITE) == 0
     codings = pd.read_csv(processed_site_dir(root, SITE) / CODINGS_FILE)
-    assert set(codings["code_id"]) == {"socialization", "combination"} and set(codings["coder"]) == {"keyword-v0.1"}
+    assert set(codings["code_id"]) == {"socialization", "combination"} and set(codings["coder"]) == {load_codebook(site_dir / "mine.yaml").coder}
 
 
 def test_seci_code_without_segments_says_to_ingest_first(tmp_path, capsys):

@@ -165,7 +165,8 @@ def test_a_code_nobody_speaks_of_is_reported_as_absent(study):
 def test_the_conclusion_numbers_each_mode_and_theme(study):
     lines = findings.conclusion_markdown(study, "id").splitlines()
     assert len(lines) == 5  # four SECI modes, one performance theme
-    assert lines[2] == "3. Kombinasi: belum memadai (1 dari 2 pustakawan; 1 dari 1 pengkodean dengan penanda hambatan)."
+    assert lines[2] == ("3. Kombinasi: belum memadai (1 dari 2 pustakawan; 1 dari 1 pengkodean dengan penanda hambatan). "
+                        "*(Sedikit: kurang dari 3 informan atau 5 pengodean; baca sebagai petunjuk.)*")
 
 
 def test_the_shipped_article_findings_load(tmp_path):

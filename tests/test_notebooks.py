@@ -19,19 +19,21 @@ import pytest
 from IPython.display import Markdown
 
 from pipeline.analysis.study import load_study
+from pipeline.contracts import CROSS_SITE_NOTEBOOK
 from pipeline.report import notebook_setup
 from pipeline.report.notebooks import notebook_title
 from pipeline.report.run import notebook_parameters
 from pipeline.words import plain, text
 
 PROJECT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((PROJECT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ALL_NOTEBOOKS = sorted((PROJECT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = [notebook for notebook in ALL_NOTEBOOKS if notebook.name != CROSS_SITE_NOTEBOOK]  # one site each
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 MAX_CODE_LINES = 40
 # The catalogue key of each notebook's title, filled with the study's title.
 TITLE_KEYS = {"01": "report.h_corpus", "02": "report.h_seci", "03": "report.h_performance", "04": "report.h_patrons",
               "05": "report.h_findings", "06": "validation.title"}
-PARAMETER_DEFAULTS = {"site": "uin-imam-bonjol", "root": "..", "report_lang": "id", "out_dir": None}
+PARAMETER_DEFAULTS = {"site": "uin-imam-bonjol", "root": None, "report_lang": None, "out_dir": None}
 # What a code cell may do besides calling the pipeline: show Markdown, count a list.
 ALLOWED_CALLS = {"Markdown", "len"}
 # Statements and expressions that would be logic of the notebook's own.
@@ -77,8 +79,16 @@ def shown_headings(cell: dict) -> list[str]:
     return [line for text_ in texts for line in text_.splitlines() if line.startswith("#")]
 
 
-def test_the_study_has_its_six_notebooks():
+def test_the_study_has_its_six_site_notebooks_and_the_cross_site_one():
     assert [notebook.stem[:2] for notebook in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
+    assert [notebook.name for notebook in ALL_NOTEBOOKS][-1] == CROSS_SITE_NOTEBOOK
+
+
+def test_the_cross_site_notebook_takes_the_sites_and_sets_up_with_one_call():
+    cells = code_cells(read(ALL_NOTEBOOKS[-1]))
+    assert literal_assignments(cells[0]) == {"site": "cross-site", "sites": None, "root": None, "report_lang": None,
+                                             "figure_formats": ["pdf", "svg", "png"], "out_dir": None}
+    assert len(re.findall(r"\bnotebook_setup\.start_cross_site\(", source(cells[1]))) == 1
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
@@ -96,7 +106,7 @@ def test_one_parameters_cell_comes_first_with_the_names_and_defaults_the_run_inj
         assert parameters["figure_formats"] == ["pdf", "svg", "png"]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda path: path.stem)
 def test_committed_notebooks_carry_no_outputs_and_keep_their_file_format(notebook):
     raw = notebook.read_text(encoding="utf-8")
     nb = json.loads(raw)
@@ -108,13 +118,13 @@ def test_committed_notebooks_carry_no_outputs_and_keep_their_file_format(noteboo
     assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", cell_id) for cell_id in ids)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda path: path.stem)
 def test_a_notebook_has_at_most_forty_lines_of_code(notebook):
     lines = [line for cell in code_cells(read(notebook)) for line in source(cell).splitlines() if line.strip()]
     assert len(lines) <= MAX_CODE_LINES
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda path: path.stem)
 def test_code_cells_only_load_call_the_pipeline_and_show(notebook):
     cells = code_cells(read(notebook))
     known = set(literal_assignments(cells[0]))  # the parameters
@@ -141,7 +151,7 @@ def test_notebooks_share_one_setup_call_right_after_the_parameters(notebook):
     assert "load_study" not in setup and "set_option" not in setup
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda path: path.stem)
 def test_markdown_explains_in_english_without_typed_numbers_headings_or_site_names(notebook):
     prose = [source(cell) for cell in read(notebook)["cells"] if cell["cell_type"] == "markdown"]
     assert len(prose) >= 3

@@ -23,7 +23,8 @@ def test_no_module_holds_html_or_css():
 def test_every_value_a_template_shows_is_escaped_as_html_escape_does(tmp_path):
     payload = """<script>alert("x")</script> & 'quoted'"""
     page = render("transcript.html.j2", lang="en", title=payload, words={"legend": payload, "how_to_read": ""},
-                  styles=[], nav=[{"href": payload, "text": payload}], facts=payload, passages=[], legend=[])
+                  styles=[], nav=[{"href": payload, "text": payload}], facts=payload, passages=[], legend=[],
+                  note=payload)
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in page
 

@@ -153,9 +153,24 @@ def test_docx_reads_paragraphs_as_lines_joining_runs(tmp_path):
     ]
 
 
-def test_docx_text_before_the_first_label_is_reported_with_its_paragraph(tmp_path):
-    path = _docx(tmp_path / "wawancara.docx", ["Catatan lapangan tanpa label", "Pewawancara: Halo."])
-    with pytest.raises(InputError, match=r"wawancara\.docx:1: text before the first speaker label"):
+def test_docx_title_lines_before_the_first_turn_are_metadata(tmp_path):
+    path = _docx(tmp_path / "wawancara.docx", ["Transkrip Wawancara: Perpustakaan X", "Catatan lapangan tanpa label",
+                                               "Pewawancara: Halo.", "Informan: Halo juga."])
+    assert read_transcript(path, labels=ID_LABELS) == [Turn("Pewawancara", "Halo.", 3), Turn("Informan", "Halo juga.", 4)]
+
+
+def test_a_line_opening_with_a_label_but_no_colon_is_an_error_naming_file_and_line(tmp_path):
+    path = tmp_path / "L1.txt"
+    path.write_text("Interviewer: Who writes the guides?\nInformant: We do.\nInterviewer Where do those guides end up?\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"L1\.txt:3: the line starts with the speaker label 'Interviewer' but no colon"):
+        read_transcript(path, labels=("Interviewer", "Informant"))
+
+
+def test_txt_text_before_the_first_label_is_still_reported_with_its_line(tmp_path):
+    path = tmp_path / "L1.txt"
+    path.write_text("field notes without a label\nInterviewer: Hello.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"L1\.txt:1: text before the first speaker label"):
         read_transcript(path, labels=ID_LABELS)
 
 

@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_project, file_hashes, seci
 
+from pipeline.report.notebooks import find_notebooks
 from pipeline.report.run import swap_into_place
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
@@ -90,7 +91,7 @@ def test_failing_cell_names_notebook_cell_and_error_and_keeps_the_previous_repor
 
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
-    assert line == (f"seci: error: notebooks/02_fails.ipynb: cell 4 (# look up an informant the data does not have) "
+    assert line == (f"seci: error: {SITE} skipped: notebooks/02_fails.ipynb: cell 4 (# look up an informant the data does not have) "
                     f"failed: ValueError: no segments for informant Z9; the executed notebook is "
                     f"reports/.{SITE}.staging/02_fails.ipynb")
     assert "Traceback" not in result.stderr
@@ -116,7 +117,7 @@ def test_a_kernel_that_cannot_start_is_reported_in_one_line_with_its_last_words(
 
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
-    assert line.startswith("seci: error: notebooks/01_segments.ipynb: could not be executed: ")
+    assert line.startswith(f"seci: error: {SITE} skipped: notebooks/01_segments.ipynb: could not be executed: ")
     assert line.endswith("; the kernel's last words: ipykernel is missing here")
     assert result.stderr.count("ipykernel is missing here") == 1  # the kernel's own output stays off the terminal
     assert file_hashes(root / "reports" / SITE) == before
@@ -159,7 +160,7 @@ def test_swap_replaces_the_old_report_whole_and_leaves_no_backup(tmp_path):
 
 @pytest.mark.slow
 def test_every_notebook_is_executed_without_error_and_exported_to_html(study_run):
-    notebooks = sorted((study_run.root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = find_notebooks(study_run.root)  # a site's notebooks: the cross-site one has its own report
     assert len(notebooks) >= 5
     for site in study_run.sites:
         report = study_run.root / "reports" / site
@@ -254,7 +255,7 @@ def test_manifest_records_every_output_and_input_by_hash(study_run):
         inputs = {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
         raw = {p.relative_to(root).as_posix() for p in (root / "data/raw" / site).rglob("*") if p.is_file()}
         assert raw <= set(inputs)
-        assert {p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb")} <= set(inputs)
+        assert {p.relative_to(root).as_posix() for p in find_notebooks(root)} <= set(inputs)
         assert inputs[f"data/raw/{site}/informants.csv"] == hashlib.sha256(
             (root / "data/raw" / site / "informants.csv").read_bytes()).hexdigest()
         assert manifest["codebook"]["version"] and manifest["codebook"]["path"].endswith(".yaml")
@@ -266,10 +267,13 @@ def test_manifest_records_every_output_and_input_by_hash(study_run):
 def test_two_runs_give_byte_identical_reports_and_processed_data(study_run):
     root = study_run.root
     folders = [root / folder / site for site in study_run.sites for folder in ("reports", "data/processed")]
-    first = file_hashes(*folders)
+    folders += [root / "reports" / "cross-site"]
+    index = root / "reports" / "index.html"
+    first, first_index = file_hashes(*folders), index.read_bytes()
     result = seci(root, "run", "--no-browser")
     assert result.returncode == 0, result.stderr
     second = file_hashes(*folders)
+    assert index.read_bytes() == first_index
     assert sorted(first) == sorted(second)
     assert [path for path in first if first[path] != second[path]] == []
     assert len(first) > 50

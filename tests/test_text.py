@@ -227,7 +227,8 @@ def test_texts_searched_together_give_each_text_its_own_occurrences(texts):
 def vocabulary_around(matcher: TermMatcher) -> set[str]:
     """Words a text may hold near the matcher's terms: the shipped transcripts' words, and each term
     word (and its stem) with prefixes, nasalised, with suffixes and clitics, reduplicated, hyphenated."""
-    found = {word for path in Path("data/raw").glob("*/transcripts/*") for word in words(path.read_text(encoding="utf-8"))}
+    found = {word for path in Path("data/raw").glob("*/transcripts/*")
+             if path.suffix in (".txt", ".md", ".vtt", ".srt", ".csv") for word in words(path.read_text(encoding="utf-8"))}
     for word in {word for term in matcher.terms for word, _ in term_words(term)}:
         for stem in {word, stemmer(matcher.lang)(word)}:
             for prefix, suffix in zip(PREFIXES, SUFFIXES + SUFFIXES[::-1]):

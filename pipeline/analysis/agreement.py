@@ -72,11 +72,14 @@ class CodingRow:
     line: int
 
 
-def read_coding_rows(path: str | Path) -> list[CodingRow]:
+def read_coding_rows(path: str | Path, coder: str | None = None) -> list[CodingRow]:
     """The rows of a long-format coding file (CSV, TSV or JSON Lines with ``id`` and ``code``).
 
     The wide file ``seci classify`` writes (``codes`` joined by ``;``, ``primary_code``) is read
-    too, its primary code first. Bad input raises :class:`InputError` naming the file and line.
+    too, its primary code first, and so are seci-kit's own ``codings.csv``, ``human_codings.csv``
+    and ``reference_codings.csv`` (``segment_id``, ``code_id``, ``coder``). A file holding several
+    coders is only read for one, named by ``coder``: mixing them would compare nobody's coding.
+    Bad input raises :class:`InputError` naming the file and line.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -95,13 +98,29 @@ def read_coding_rows(path: str | Path) -> list[CodingRow]:
     records = (json_lines_records(path, lines, _check_columns, example='{"id": "L1-004", "code": "socialization"}')
                if CODING_FILE_TYPES[suffix] is None else
                delimited_records(path, lines, _check_columns, delimiter=CODING_FILE_TYPES[suffix]))
+    records = _one_coder(path, list(records), coder)
     rows = [row for line, record in records for row in _record_rows(path, line, record)]
     if not rows:
         raise InputError(path, "no rows under the header", fix="give one row per assigned code, with columns id and code")
     return rows
 
 
+def _one_coder(path: Path, records: list[tuple[int, dict]], coder: str | None) -> list[tuple[int, dict]]:
+    """The records of ``coder`` (all when None and the file has one coder or no ``coder`` column)."""
+    coders = sorted({_cell(record.get("coder")) for _, record in records} - {""})
+    if coder is None:
+        if len(coders) > 1:
+            raise InputError(path, f"{len(coders)} coders in one file ({', '.join(coders)})",
+                             fix="choose one with --coder NAME")
+        return records
+    if coder not in coders:
+        raise InputError(path, f"no rows of coder {coder!r}", fix=f"use one of: {', '.join(coders) or '(no coder column)'}")
+    return [(line, record) for line, record in records if _cell(record.get("coder")) == coder]
+
+
 def _check_columns(path: Path, line: int, names: list[str]) -> None:
+    if {"segment_id", "code_id"} <= set(names):  # codings.csv, human_codings.csv, reference_codings.csv
+        return
     missing = [name for name in ("id", "code") if name not in names and not (name == "code" and "codes" in names)]
     if missing:
         raise InputError(path, f"missing column {', '.join(missing)} (found: {', '.join(names) or 'none'})", line=line,
@@ -109,11 +128,11 @@ def _check_columns(path: Path, line: int, names: list[str]) -> None:
 
 
 def _record_rows(path: Path, line: int, record: dict) -> list[CodingRow]:
-    unit = _cell(record.get("id"))
+    unit = _cell(record.get("id", record.get("segment_id")))
     if not unit:
         raise InputError(path, "empty id", line=line, fix="give every row the id of the unit it codes")
-    if "code" in record:
-        codes = [_cell(record["code"])]
+    if "code" in record or "code_id" in record:
+        codes = [_cell(record.get("code", record.get("code_id")))]
     else:
         primary = _cell(record.get("primary_code"))
         listed = [code.strip() for code in _cell(record["codes"]).split(";") if code.strip()]

@@ -19,6 +19,11 @@ import pandas as pd
 from pipeline.analysis.study import Study, evidence
 from pipeline.coding.tokens import WORD
 from pipeline.contracts import ROLES
+from pipeline.words import text
+
+# A count resting on fewer informants or codings than these is flagged where it is shown (``few``): a
+# small new site would otherwise read a theme from one or two answers as firmly as from twenty.
+MIN_INFORMANTS, MIN_CODINGS = 3, 5
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 NO_UNIT = "–"  # shown where informants.csv leaves the unit empty (patrons)
@@ -69,6 +74,13 @@ def corpus_totals(study: Study) -> dict[str, int]:
     return {"informants": len(study.informants), "librarians": len(study.informant_ids("librarian")),
             "patrons": len(study.informant_ids("patron")), "turns": int(table["turns"].sum()),
             "words": int(table["words"].sum())}
+
+
+def themes(study: Study, group: str, lang: str) -> str:
+    """The labels of a codebook group's codes as one phrase ("Motivation, Knowledge and Skills"): an
+    introduction names what the site's own codebook codes, not what one study happened to find."""
+    labels = [study.label(code, lang) for code in study.codes(group)]
+    return text("report.and_list", lang, head=", ".join(labels[:-1]), last=labels[-1]) if len(labels) > 1 else "".join(labels)
 
 
 def coverage(study: Study, group: str | None = None) -> dict:
@@ -263,8 +275,9 @@ def theme_summary(study: Study, group: str, role: str, lang: str = "en", top_ter
     """Per code of a group, as the informants of one role speak of it.
 
     ``informants`` with evidence out of ``role_informants`` (that role in informants.csv), who they are,
-    ``segments``, ``practice``/``barrier`` codings, and the terms that carried the code for most informants
-    (with how many informants used each).
+    ``segments``, ``practice``/``barrier`` codings, the terms that carried the code for most informants
+    (with how many informants used each), and ``few``: fewer than :data:`MIN_INFORMANTS` informants or
+    :data:`MIN_CODINGS` codings.
     """
     coded = study.coded(role)
     everyone = study.informant_ids(role)
@@ -274,12 +287,13 @@ def theme_summary(study: Study, group: str, role: str, lang: str = "en", top_ter
         of_code = coded[coded["code_id"] == code_id]
         speakers = [informant for informant in everyone if informant in set(of_code["informant_id"])]
         top = terms[terms["code_id"] == code_id].head(top_terms)
+        practice, barrier = int((of_code["status"] == "practice").sum()), int((of_code["status"] == "barrier").sum())
         rows.append({
             "code_id": code_id, "code": study.label(code_id, lang),
             "informants": len(speakers), "role_informants": len(everyone), "informant_ids": ", ".join(speakers),
-            "segments": len(of_code), "practice": int((of_code["status"] == "practice").sum()),
-            "barrier": int((of_code["status"] == "barrier").sum()),
+            "segments": len(of_code), "practice": practice, "barrier": barrier,
             "terms": ", ".join(f"{row.keyword} ({row.informants})" for row in top.itertuples()),
+            "few": len(speakers) < MIN_INFORMANTS or practice + barrier < MIN_CODINGS,
         })
     return pd.DataFrame(rows, columns=["code_id", "code", "informants", "role_informants", "informant_ids", "segments",
-                                       "practice", "barrier", "terms"])
+                                       "practice", "barrier", "terms", "few"])

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.analysis import counts
+from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, SECI_MODES
 from pipeline.errors import InputError
@@ -46,9 +47,19 @@ INFORMANT_ID = re.compile(r"([A-Za-z]+)(\d+)$")
 
 def load_article_findings(root: str | Path) -> dict:
     """The article's findings as transcribed in ``data/reference/article_findings.yaml``."""
-    path = Path(root) / ARTICLE_FINDINGS_FILE
+    return read_reference(Path(root) / ARTICLE_FINDINGS_FILE)
+
+
+def reference_findings(study: Study) -> dict | None:
+    """The findings the site's ``study.yaml`` names as its reference (``reference:``); None when it names none."""
+    return read_reference(study.reference) if study.reference else None
+
+
+def read_reference(path: Path) -> dict:
+    """Published findings in the format of ``data/reference/article_findings.yaml`` (data/reference/README.md)."""
     if not path.is_file():
-        raise InputError(path, "file not found", fix="restore it from the repository")
+        raise InputError(path, "reference findings not found",
+                         fix="restore the file, or correct or remove `reference:` in the site's study.yaml")
     article, _ = read_yaml(path)
     for key in ("study", *SECTIONS, "quotes"):
         if not isinstance(article, dict) or key not in article:
@@ -104,9 +115,17 @@ def section_markdown(findings: pd.DataFrame, role: str, lang: str) -> str:
             segments=row.segments, answers=_answers(row.segments, lang),
             barrier=row.barrier, codings=row.codings,
             status=text("report." + row.status, lang), terms=literal(row.terms) or text("report.none", lang),
-        ))
+        ) + thin_evidence(row.informants, row.codings, lang))
         paragraphs.append(text("report.quote", lang, passage=literal(row.passage), informant=literal(row.quote_informant)))
     return "\n\n".join(paragraphs)
+
+
+def thin_evidence(informants: int, codings: int, lang: str) -> str:
+    """The caveat after a finding resting on fewer than :data:`~pipeline.analysis.counts.MIN_INFORMANTS`
+    informants or :data:`~pipeline.analysis.counts.MIN_CODINGS` codings; empty otherwise."""
+    if informants >= counts.MIN_INFORMANTS and codings >= counts.MIN_CODINGS:
+        return ""
+    return " " + text("report.thin_evidence", lang, min_informants=counts.MIN_INFORMANTS, min_codings=counts.MIN_CODINGS)
 
 
 def conclusion_markdown(study: Study, lang: str) -> str:
@@ -119,7 +138,7 @@ def conclusion_markdown(study: Study, lang: str) -> str:
             if row.informants:
                 items.append(text("report.conclusion_item", lang, number=number, code=literal(row.code), status=text("report." + row.status, lang),
                                   k=row.informants, n=row.role_informants, role=text("report." + role, lang), barrier=row.barrier,
-                                  codings=row.codings))
+                                  codings=row.codings) + thin_evidence(row.informants, row.codings, lang))
             else:
                 items.append(text("report.conclusion_absent", lang, number=number, code=literal(row.code), role=text("report." + role, lang)))
     return "\n".join(items)
@@ -154,6 +173,16 @@ def compare_with_article(study: Study, article: dict, lang: str = "en") -> pd.Da
     table["item"] = [study.label(item, lang) if item in known else text("report.item_informants", lang)
                      if item == "informants" else item for item in table["item_id"]]
     return table[["section_id", "section", "item_id", "item", "article_reports", "this_run_finds", "agree", "why"]]
+
+
+def comparison_part(study: Study, lang: str) -> Part:
+    """The comparison with the site's reference findings as a page shows it; empty without a reference."""
+    article = reference_findings(study)
+    if article is None:
+        return Part("")
+    comparison = compare_with_article(study, article, lang)
+    return Part(f"## {text('report.h_comparison', lang)}\n\n{comparison_summary(comparison, lang)}",
+                [Table("comparison_with_article", comparison, text("report.cap_comparison", lang))])
 
 
 def comparison_summary(comparison: pd.DataFrame, lang: str) -> str:

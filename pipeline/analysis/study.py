@@ -35,7 +35,9 @@ class Study:
     codings: pd.DataFrame
     codebook: Codebook
     title: str = ""
-    note: str = ""  # e.g. that the transcripts are a reconstruction (study.yaml)
+    note: str = ""  # e.g. that the transcripts are a reconstruction or fictional (study.yaml)
+    language: str = "id"  # the transcripts' language (study.yaml): the report's default language
+    reference: Path | None = None  # the published findings to compare with (study.yaml), if any
 
     def answers(self, role: str | None = None) -> pd.DataFrame:
         """The informants' segments (interviewer turns dropped), optionally of one role."""
@@ -77,7 +79,7 @@ def load_study(root: str | Path, site: str) -> Study:
         raise InputError(processed / CODINGS_FILE, f"code '{unknown[0]}' is not in the codebook {codebook.source}",
                          line=line, fix=rerun)
     return Study(site=site, informants=informants, segments=segments, codings=codings, codebook=codebook,
-                 title=config.title, note=config.reconstruction_note if config.reconstruction else "")
+                 title=config.title, note=config.report_note, language=config.language, reference=config.reference)
 
 
 def evidence(matched: str) -> list[tuple[str, int, int]]:

@@ -15,50 +15,39 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.analysis import agreement, robustness
 from pipeline.analysis.findings import article_coding, article_quote_units, study_language
+from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.study import Study, evidence
-from pipeline.contracts import HUMAN_CODINGS_FILE, processed_site_dir
+from pipeline.contracts import HUMAN_CODINGS_FILE, REFERENCE_CODINGS_FILE, REFERENCE_DIR, processed_site_dir
 from pipeline.words import code_span, literal, text
-
-
-@dataclass
-class Table:
-    name: str  # file name under tables/, without extension
-    frame: pd.DataFrame
-    caption: str
-
-
-@dataclass
-class Part:
-    """One part of the validation report: its Markdown and the tables shown under it."""
-
-    markdown: str
-    tables: list[Table] = field(default_factory=list)
 
 
 # --- the codings compared -----------------------------------------------------------------------------
 
 
 def classifier_coding(study: Study) -> tuple[str, agreement.Coding]:
-    """The classifier's name (``keyword-v<version>``) and its coding of every informant answer."""
+    """The classifier's name (:attr:`~pipeline.coding.codebook.Codebook.coder`) and its coding of every informant answer."""
     answers = list(study.answers()["segment_id"])
-    name = f"keyword-v{study.codebook.version}"
+    name = study.codebook.coder
     codings = study.codings.assign(coder=name)
     return name, agreement.codings_by_coder(codings, units=answers).get(name, dict.fromkeys(answers, ()))
 
 
 def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
-    """Each human coder's coding from ``human_codings.csv`` (none when the file is absent)."""
-    path = processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE
-    if not path.is_file():
-        return {}
-    return agreement.codings_by_coder(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
+    """Each human coder's coding from ``human_codings.csv`` and, when the site has them, the reference
+    codings of ``data/reference/<site>/reference_codings.csv`` (same columns); none when both are absent."""
+    paths = (processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE, reference_codings_path(root, site))
+    tables = [pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8") for path in paths if path.is_file()]
+    return agreement.codings_by_coder(pd.concat(tables, ignore_index=True)) if tables else {}
+
+
+def reference_codings_path(root: str | Path, site: str) -> Path:
+    return Path(root) / REFERENCE_DIR / site / REFERENCE_CODINGS_FILE
 
 
 # --- the parts ---------------------------------------------------------------------------------------------
@@ -66,13 +55,20 @@ def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
 
 def introduction(study: Study, lang: str, resamples: int, seed: int) -> str:
     title = "# " + text("validation.title", lang, title=literal(study.title or study.site))
+    title += "\n\n" + text("report.reconstruction", lang, note=literal(study.note)) if study.note else ""
     return title + "\n\n" + text("validation.intro", lang, classifier=code_span(classifier_coding(study)[0]),
                                  level=round(100 * agreement.CI_LEVEL),
                                  resamples=resamples, seed=seed)
 
 
-def article_validation(study: Study, article: dict, lang: str, resamples: int, seed: int) -> Part:
-    """The classifier against the article's filing of its quotes (and against its definitions)."""
+def article_validation(study: Study, article: dict | None, lang: str, resamples: int, seed: int) -> Part:
+    """The classifier against the article's filing of its quotes (and against its definitions).
+
+    A site without reference findings (no ``reference:`` in study.yaml) has no quotes to check: the
+    part then says so and names what the page can check instead.
+    """
+    if article is None:
+        return Part(f"## {text('validation.h_checks', lang)}\n\n" + text("validation.no_reference", lang, site=study.site))
     units_table = article_quote_units(study, article)
     filed, by_definition = article_coding(units_table), article_coding(units_table, by="code_by_definition")
     _, classifier = classifier_coding(study)
@@ -139,8 +135,14 @@ def humans_among_themselves(study: Study, humans: dict[str, agreement.Coding], l
     ])
 
 
-def keyword_robustness(study: Study, article: dict, lang: str) -> Part:
-    """Leave-one-keyword-out (:mod:`pipeline.analysis.robustness`), as the report shows it."""
+def keyword_robustness(study: Study, article: dict | None, lang: str) -> Part:
+    """Leave-one-keyword-out (:mod:`pipeline.analysis.robustness`), as the report shows it.
+
+    It asks which findings of the comparison with the reference flip, so a site without reference
+    findings gets a sentence saying it is not computed.
+    """
+    if article is None:
+        return Part(f"## {text('validation.h_robustness', lang)}\n\n" + text("validation.robustness_no_reference", lang))
     table = robustness.leave_one_keyword_out(study, article, lang)
     table.insert(1, "code", [study.label(code, lang) for code in table["code_id"]])
     fired = table[table["segments"] > 0].reset_index(drop=True)

@@ -26,6 +26,7 @@ import gc
 import json
 import math
 import multiprocessing
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -138,6 +139,18 @@ def segment_text(value: object) -> str:
     return str(value)
 
 
+PSEUDONYM = re.compile(r"\[[^\[\]\n]*\]")
+
+
+def without_pseudonyms(text: str) -> str:
+    """The text with every bracketed pseudonym ("[Mentor]", "[Head of Library]") blanked, length kept.
+
+    A pseudonym stands for a person, not for what the informant said: "[Mentor]" must not count as
+    the keyword mentor*. Blanking instead of deleting keeps every offset of the evidence right.
+    """
+    return PSEUDONYM.sub(lambda found: " " * len(found[0]), text)
+
+
 def classify_text(text: object, lang: str, matcher: Matcher) -> list[Coding]:
     """The codes assigned to one text, in codebook order, each with its score, status and evidence."""
     return classify_texts([text], [lang], matcher)[0]
@@ -153,7 +166,7 @@ def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Match
     codings: list[list[Coding]] = [[] for _ in texts]
     for lang in dict.fromkeys(langs):
         positions = [n for n, text_lang in enumerate(langs) if text_lang == lang]
-        for n, (hits, cues) in zip(positions, matcher.find_all([texts[n] for n in positions], lang)):
+        for n, (hits, cues) in zip(positions, matcher.find_all([without_pseudonyms(texts[n]) for n in positions], lang)):
             if hits:
                 codings[n] = _codings(texts[n], hits, cues, matcher.codebook)
     return codings
@@ -211,7 +224,7 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """codings.csv for the informants' segments (interviewer turns are never coded): one row per
     segment x assigned code, segments in their order, codes in codebook order."""
     matcher = compile_codebook(codebook)
-    coder = f"keyword-v{codebook.version}"
+    coder = codebook.coder
     answers = segments[segments["speaker"] == "informant"]
     coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
     rows = [

@@ -13,6 +13,7 @@ Sub-command: ``seci check-codebook [PATH]``. The format and every rule: ``docs/c
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,12 @@ from typing import Any, Mapping
 
 import yaml
 
-from pipeline.contracts import DEFAULT_CODEBOOK, LANGUAGES, SECI_MODES
+from pipeline.contracts import (
+    CLASSIFIER_CODER_PREFIX,
+    DEFAULT_CODEBOOK,
+    LANGUAGES,
+    SECI_MODES,
+)
 from pipeline.errors import CodebookError
 from pipeline.yaml_reader import read_yaml
 
@@ -86,6 +92,17 @@ class Codebook:
     @property
     def code_ids(self) -> tuple[str, ...]:
         return tuple(code.id for code in self.codes)
+
+    @functools.cached_property
+    def coder(self) -> str:
+        """The classifier's coder name with this codebook: ``keyword-<name>-v<version>-<8 hex>``.
+
+        The hash is of the codebook's content (its YAML as :func:`codebook_to_yaml` writes it), so two
+        edited codebooks that keep ``version: "1.0"`` still code under different names.
+        """
+        digest = hashlib.sha256(codebook_to_yaml(self).encode("utf-8")).hexdigest()[:8]
+        name = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "codebook"
+        return f"{CLASSIFIER_CODER_PREFIX}{name}-v{self.version}-{digest}"
 
     @functools.cached_property
     def code_positions(self) -> dict[str, int]:

@@ -11,8 +11,8 @@ documented for researchers in ``docs/codebook.md``:
 - **English words** match by NLTK's Snowball stem: "trained", "training" match "train".
 - **Indonesian words written as a root** (Sastrawi leaves them unchanged: "diskusi", "tulis") match
   the words Sastrawi reduces to them ("menulis", "mendiskusikan") and the words that contain them where
-  Sastrawi cut into the root ("berdiskusi" -> "diskus"). A root Sastrawi does not know ("telegram",
-  "opac") matches itself with -nya, -ku, -mu, -lah, -kah, -pun ("telegramnya").
+  Sastrawi cut into the root ("berdiskusi" -> "diskus"). A root Sastrawi does not know ("opac",
+  "wifi") matches itself with -nya, -ku, -mu, -lah, -kah, -pun ("opacnya").
 - **Indonesian words written with affixes** (Sastrawi over-stems them: "pengalaman" -> "alam",
   "pengetahuan" -> "tahu") match the words built on them with the prefixes and endings Sastrawi
   strips ("pengalamannya", "berpengalaman"), never "alam" or "tahu"; and such a word is matched by

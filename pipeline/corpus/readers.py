@@ -170,15 +170,31 @@ def _collect(pieces: Iterable[tuple[int, str | None, str]], path: Path, labels: 
 
 
 def _labelled_lines(lines: Iterable[tuple[int, str]], path: Path, labels: Sequence[str]) -> list[Turn]:
-    """'Label: text' lines (blank lines and # comments skipped); other lines continue the turn above."""
+    """'Label: text' lines (blank lines and # comments skipped); other lines continue the turn above.
+
+    A line that opens with a configured label but lacks its colon ("Interviewer Where do ...") is an
+    error: read as a continuation it would silently glue a question onto the answer above.
+    """
     known = _known_label_pattern(labels)
+    colonless = _colonless_label_pattern(labels)
     pieces = []
     for number, line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         found = split_label(line, known)
+        if not found and colonless and (missing := colonless.match(line)):
+            raise InputError(path, f"the line starts with the speaker label '{missing['label']}' but no colon follows it",
+                             line=number, fix=f"write '{missing['label']}: ...'")
         pieces.append((number, *found) if found else (number, None, line.strip()))
     return _collect(pieces, path, labels, merge_same_speaker=False)
+
+
+def _colonless_label_pattern(labels: Sequence[str]) -> re.Pattern | None:
+    """A configured label as written (case counts: "informant" may open a sentence), then a space, no colon."""
+    if not labels:
+        return None
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"^\s*[*_]*(?P<label>{alternatives})[*_]*\s+(?!\s*:)\S")
 
 
 def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -298,8 +314,12 @@ def _odt_text(element: ElementTree.Element) -> str:
 
 
 def _labelled_paragraphs(paragraphs: list[str], path: Path, labels: Sequence[str]) -> list[Turn]:
-    lines = ((number, line) for number, paragraph in enumerate(paragraphs, 1) for line in paragraph.split("\n"))
-    return _labelled_lines(lines, path, labels)
+    """Paragraphs as labelled lines; a word-processor document's title and heading lines before the
+    first paragraph with a configured label are metadata (researchers head their documents), not turns."""
+    lines = [(number, line) for number, paragraph in enumerate(paragraphs, 1) for line in paragraph.split("\n")]
+    known = _known_label_pattern(labels)
+    first = next((i for i, (_, line) in enumerate(lines) if known and known.match(line)), 0)
+    return _labelled_lines(lines[first:], path, labels)
 
 
 _VOICE = re.compile(r"^\s*<v(?:\.[^\s>]*)?\s+(?P<label>[^>]+)>(?P<text>.*)$")

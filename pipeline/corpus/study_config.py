@@ -33,6 +33,8 @@ _TOP_LEVEL = {
     "language": (str, "id or en"),
     "reconstruction": (bool, "true or false"),
     "reconstruction_note": (str, "a text"),
+    "note": (str, "a text"),
+    "reference": (str, "a path relative to the project folder, e.g. data/reference/article_findings.yaml"),
     "transcripts_date": (datetime.date, "a date written as YYYY-MM-DD, without quotes"),
     "speaker_labels": (dict, "a mapping with the keys interviewer and informant"),
     "encoding": (str, "an encoding name such as cp1252"),
@@ -54,6 +56,8 @@ class StudyConfig:
     """A validated ``study.yaml``, with paths resolved against the site folder.
 
     ``pseudonyms`` merges ``deidentify.names`` and the names file: real name -> pseudonym.
+    ``reference`` is the published findings this site is compared with (``reference:``, resolved
+    against the project folder); None for a new site, which then gets no comparison.
     """
 
     path: Path
@@ -64,12 +68,19 @@ class StudyConfig:
     institution: str = ""
     reconstruction: bool = False
     reconstruction_note: str = ""
+    note: str = ""  # shown under every report page's title (e.g. that the data is fictional)
+    reference: Path | None = None
     transcripts_date: datetime.date | None = None  # when the transcripts took their final form
     encoding: str | None = None
     segment_unit: str = "answer"
     transcription_marks: str = "remove"
     codebook: Path | None = None
     pseudonyms: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def report_note(self) -> str:
+        """The note every report page shows: ``note``, else the reconstruction note of a reconstruction."""
+        return self.note or (self.reconstruction_note if self.reconstruction else "")
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -148,6 +159,9 @@ def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
         if not codebook.is_file():
             raise fail("codebook", f"codebook file not found: {codebook}",
                        fix="give a path relative to the site folder, or remove the key to use the default codebook")
+    # The project folder holds data/raw/<site>/. The file is read (and its absence reported) only by
+    # the report's comparison: ingest, code and refine run on a site folder copied on its own.
+    reference = site_dir.parents[2] / data["reference"] if "reference" in data else None
     return StudyConfig(
         path=path,
         site=site,
@@ -157,6 +171,8 @@ def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
         institution=data.get("institution", ""),
         reconstruction=data.get("reconstruction", False),
         reconstruction_note=data.get("reconstruction_note", ""),
+        note=data.get("note", ""),
+        reference=reference,
         transcripts_date=data.get("transcripts_date"),
         encoding=data.get("encoding"),
         segment_unit=data.get("segment_unit", "answer"),

@@ -214,7 +214,7 @@ def plot_carrying_terms(terms: pd.DataFrame, lang: str = "en", top: int = 5) -> 
     """The keywords that carried each code, by how many informants used them (``top`` per code).
 
     Codes are stacked top to bottom in codebook order, each under its label, so items such as
-    "telegram", "opac" or "pamflet" can be read off directly.
+    "opac", "e-book" or "wifi" can be read off directly.
     """
     shown = terms.groupby("code_id", sort=False).head(top)
     rows, labels, headers, position = [], [], [], 0.0
@@ -238,4 +238,32 @@ def plot_carrying_terms(terms: pd.DataFrame, lang: str = "en", top: int = 5) -> 
         ax.set_ylim(position - 0.4 - 0.5, -0.6)  # top down, no empty band below the last bar
         ax.set_xlabel(text("report.axis_term_informants", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
+    return _laid_out(fig)
+
+
+SITE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def plot_shares_by_site(modes: pd.DataFrame, lang: str = "en") -> Figure:
+    """One panel per role: each code's share of the role's informants per site, a point with its interval
+    (:func:`pipeline.analysis.cross_site.modes_by_role`)."""
+    roles, sites = list(dict.fromkeys(modes["role"])), list(dict.fromkeys(modes["site"]))
+    codes = list(dict.fromkeys(modes["code"]))[::-1]
+    step = 0.7 / max(len(sites), 1)
+    with journal_style():
+        fig = _new_figure(TWO_COLUMNS, _height(len(codes), per_row=0.45, extra=1.1))
+        axes = fig.subplots(1, len(roles), sharey=True, squeeze=False)[0]
+        for ax, role in zip(axes, roles):
+            for n, site in enumerate(sites):
+                rows = modes[(modes["role"] == role) & (modes["site"] == site)].set_index("code").reindex(codes)
+                positions = [i + (n - (len(sites) - 1) / 2) * step for i in range(len(codes))]
+                errors = [(rows["share"] - rows["low"]).clip(lower=0), (rows["high"] - rows["share"]).clip(lower=0)]
+                ax.errorbar(rows["share"], positions, xerr=errors, fmt=SITE_MARKERS[n % len(SITE_MARKERS)],
+                            markersize=4, capsize=2, linewidth=0.8, label=site)
+            ax.set_title(role)
+            ax.set_xlim(0, 1)
+            ax.set_xlabel(text("cross_site.axis_share", lang))
+            ax.set_yticks(range(len(codes)), [_wrap(code) for code in codes])
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper center", ncols=min(len(sites), 4))
     return _laid_out(fig)

@@ -41,7 +41,7 @@ def index_page(staged: StagedSite, executed: list[ExecutedNotebook]) -> str:
               for stem, paths in _grouped_files(out_dir / TABLES_DIR).items()]
     return render(
         "index.html.j2", lang=staged.lang, site=staged.site, title=f'{words["report"]}: {study_title}',
-        words=words, codebook=staged.study.codebook, version=__version__, figures=figures, tables=tables,
+        words=words, note=staged.study.note, codebook=staged.study.codebook, version=__version__, figures=figures, tables=tables,
         notebooks=[{"name": nb.name, "title": nb.title.removesuffix(f": {study_title}")} for nb in executed],
         transcripts=[{"href": _rel(page.path, out_dir), "informant_id": page.informant_id,
                       "role": role_word(page.role, staged.lang)} for page in staged.pages],

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.contracts import NOTEBOOKS_DIR, REPORTS_DIR
+from pipeline.contracts import CROSS_SITE_NOTEBOOK, NOTEBOOKS_DIR, REPORTS_DIR
 from pipeline.errors import InputError, StageError
 from pipeline.files import write_text
 from pipeline.words import plain, text
@@ -44,9 +44,11 @@ class ExecutedNotebook:
 
 
 def find_notebooks(root: Path) -> list[Path]:
-    """The study's notebooks, ``NN_name.ipynb``, in name order (the order of the report)."""
+    """A site's notebooks, ``NN_name.ipynb``, in name order (the order of the report); the cross-site
+    notebook is not one of them (:mod:`pipeline.report.cross_site` runs it once for all sites)."""
     folder = Path(root) / NOTEBOOKS_DIR
-    notebooks = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_NAME.match(p.name)) if folder.is_dir() else []
+    notebooks = sorted(p for p in folder.glob("*.ipynb")
+                       if NOTEBOOK_NAME.match(p.name) and p.name != CROSS_SITE_NOTEBOOK) if folder.is_dir() else []
     if not notebooks:
         raise InputError(folder, "no notebook named NN_name.ipynb (e.g. 01_corpus.ipynb)",
                          fix="run seci from the project folder or pass --root")

@@ -5,7 +5,7 @@
 anything is written) and ``sources/`` with each informant's cleaned transcript as plain UTF-8 text.
 
 What a researcher finds in the QDA program (docs/qda-exchange.md has the whole mapping):
-- users: the classifier (``keyword-v<version>``) first, then every human coder of
+- users: the classifier (``keyword-<codebook>-v<version>-<hash>``) first, then every human coder of
   ``human_codings.csv``, then ``seci-kit``, who made the sources;
 - the codebook (:mod:`pipeline.report.qdc`): groups as parent codes, each code in a colour of its
   own with its definition, criteria and keywords as its memo, and two child codes per code for the

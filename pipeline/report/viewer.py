@@ -81,7 +81,7 @@ def transcript_page(study: Study, informant_id: str, lang: str,
         nav.append({"href": f"{later}.html", "text": f'{later} ({words["next"]}) ›'})
 
     return render("transcript.html.j2", lang=lang, title=words["title"].format(informant=informant_id), words=words,
-                  styles=list(styles.values()), nav=nav, facts=" · ".join(facts), passages=passages,
+                  styles=list(styles.values()), nav=nav, note=study.note, facts=" · ".join(facts), passages=passages,
                   legend=_legend(study, styles, codings, lang))
 
 

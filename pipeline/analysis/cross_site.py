@@ -1,0 +1,99 @@
+"""Every reported site side by side (``notebooks/07_cross_site.ipynb``, ``reports/cross-site/``).
+
+Sites differ in size (eleven informants at one, seven at another), so the SECI modes by role are
+shown as the share of a role's informants who speak of each mode, with a Wilson score interval
+(:data:`~pipeline.contracts.CI_LEVEL`, 95%): it stays inside 0..1 and is honest about a share of 2 of
+3, where the normal approximation is not. Status per code uses the same rule as each site's findings
+(:func:`pipeline.analysis.findings.status_of`), and each site's codebook and coder label are listed,
+since sites coded with different codebooks are not directly comparable.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from statistics import NormalDist
+
+import pandas as pd
+
+from pipeline.analysis import counts, findings
+from pipeline.analysis.study import Study, load_study
+from pipeline.contracts import CI_LEVEL, INDEX_FILE, ROLES, list_sites, reports_site_dir
+from pipeline.words import text
+
+CROSS_SITE = "cross-site"  # the report folder reports/cross-site/ and the notebook's `site` parameter
+
+
+def reported_sites(root: str | Path, sites: list[str] | None) -> list[str]:
+    """The sites given, or every site under ``data/raw/`` that has a report."""
+    return sites or [site for site in list_sites(Path(root)) if (reports_site_dir(root, site) / INDEX_FILE).is_file()]
+
+
+def load_studies(root: str | Path, sites: list[str]) -> list[Study]:
+    return [load_study(root, site) for site in sites]
+
+
+def wilson_interval(k: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
+    """The Wilson score interval of the proportion k/n; (nan, nan) when n is 0."""
+    if n == 0:
+        return math.nan, math.nan
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    share, spread = k / n, z * z / n
+    centre = (share + spread / 2) / (1 + spread)
+    half = z * math.sqrt(share * (1 - share) / n + spread / (4 * n)) / (1 + spread)
+    return round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3)
+
+
+def report_language(studies: list[Study]) -> str:
+    """The sites' language when they share one, else English: the language of the cross-site report."""
+    languages = {study.language for study in studies}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+def title_block(studies: list[Study], lang: str) -> str:
+    """The notebook's title naming the sites, then each site's note (fictional or reconstructed data)."""
+    notes = [text("report.reconstruction", lang, note=f"{study.site}: {study.note}") for study in studies if study.note]
+    return "\n\n".join(["# " + text("cross_site.title", lang, sites=", ".join(study.site for study in studies)), *notes])
+
+
+def sites_overview(studies: list[Study], lang: str) -> pd.DataFrame:
+    """Per site: title, note (fictional, reconstructed), language, informants by role, answers, codebook
+    and the classifier's coder label."""
+    return pd.DataFrame([{
+        "site": study.site, "title": study.title, "note": study.note, "language": study.language,
+        "informants": len(study.informants),
+        **{text(f"report.value_{role}", lang): len(study.informant_ids(role)) for role in ROLES},
+        "answers": len(study.answers()), "codebook": f"{study.codebook.name} {study.codebook.version}",
+        "coder": study.codebook.coder,
+    } for study in studies])
+
+
+def modes_by_role(studies: list[Study], lang: str, group: str = "seci") -> pd.DataFrame:
+    """Per site, role and code of ``group``: informants of the role who speak of it (k of n), the share
+    and its Wilson interval (``low``, ``high``)."""
+    rows = []
+    for study in studies:
+        coded = study.coded()
+        for role in ROLES:
+            n = len(study.informant_ids(role))
+            for code_id in study.codes(group):
+                k = coded.loc[(coded["code_id"] == code_id) & (coded["role"] == role), "informant_id"].nunique()
+                low, high = wilson_interval(k, n)
+                rows.append({"site": study.site, "role": text(f"report.value_{role}", lang), "code_id": code_id,
+                             "code": study.label(code_id, lang), "informants": k, "of": n,
+                             "share": round(k / n, 3) if n else math.nan, "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def status_per_code(studies: list[Study], lang: str) -> pd.DataFrame:
+    """Codes (rows, in the first site's codebook order) x sites: each code's status and the codings it rests on."""
+    columns = {}
+    for study in studies:
+        table = counts.status_by_code(study, lang=lang)
+        columns[study.site] = {
+            row.code: f"{text('report.' + findings.status_of(row.barrier, row.practice + row.barrier), lang)} "
+                      f"({row.barrier}/{row.practice + row.barrier})" if row.practice + row.barrier else "-"
+            for row in table.itertuples()}
+    frame = pd.DataFrame(columns)
+    frame.index.name = "code"
+    return frame.fillna("")
