@@ -19,7 +19,7 @@ import pandas as pd
 from pipeline.analysis import counts, findings
 from pipeline.analysis.study import Study, load_study
 from pipeline.contracts import CI_LEVEL, INDEX_FILE, ROLES, list_sites, reports_site_dir
-from pipeline.words import text
+from pipeline.words import literal, text
 
 CROSS_SITE = "cross-site"  # the report folder reports/cross-site/ and the notebook's `site` parameter
 
@@ -52,8 +52,10 @@ def report_language(studies: list[Study]) -> str:
 
 def title_block(studies: list[Study], lang: str) -> str:
     """The notebook's title naming the sites, then each site's note (fictional or reconstructed data)."""
-    notes = [text("report.reconstruction", lang, note=f"{study.site}: {study.note}") for study in studies if study.note]
-    return "\n\n".join(["# " + text("cross_site.title", lang, sites=", ".join(study.site for study in studies)), *notes])
+    notes = [text("report.reconstruction", lang, note=literal(f"{study.site}: {study.note}"))
+             for study in studies if study.note]
+    return "\n\n".join(["# " + text("cross_site.title", lang, sites=literal(", ".join(study.site for study in studies))),
+                        *notes])
 
 
 def sites_overview(studies: list[Study], lang: str) -> pd.DataFrame:
