@@ -12,8 +12,6 @@ atomically with fixed settings, so a second run writes byte-identical files.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from pipeline.contracts import (
 )
 from pipeline.corpus.clean import clean_text
 from pipeline.corpus.deidentify import Pseudonyms
-from pipeline.corpus.readers import decode, read_transcript
+from pipeline.corpus.readers import csv_rows, decode, read_input, read_transcript
 from pipeline.corpus.segment import SpokenTurn, segment_transcript
 from pipeline.corpus.study_config import StudyConfig, load_study_config
 from pipeline.errors import InputError
@@ -111,20 +109,16 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     path = site_dir / INFORMANTS_FILE
     if not path.is_file():
         raise InputError(path, f"missing {INFORMANTS_FILE}", fix="list the informants there (see `seci init-site`)")
-    reader = csv.DictReader(io.StringIO(decode(path.read_bytes(), path, config.encoding), newline=""))
-    header = [column.strip() for column in reader.fieldnames or []]
+    rows_of_file = csv_rows(decode(read_input(path), path, config.encoding), path)
+    header = next(rows_of_file, (1, []))[1]
     missing = [column for column in INFORMANT_COLUMNS if column not in header]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1,
                          fix=f"the first line must name the comma-separated columns {','.join(INFORMANT_COLUMNS)}")
-    reader.fieldnames = header
     transcripts_dir = site_dir / TRANSCRIPTS_DIR
     rows, first_seen = [], {}
-    for raw in reader:
-        row = {column: (value or "").strip() for column, value in raw.items() if column is not None}
-        if not any(row.values()):
-            continue
-        line = reader.line_num
+    for line, cells in rows_of_file:
+        row = dict(zip(header, cells + [""] * (len(header) - len(cells))))
         _check_informant(row, path, line, transcripts_dir, first_seen)
         row["language"] = row["language"] or config.language
         first_seen[row["informant_id"]] = line
