@@ -29,6 +29,12 @@ class InputError(SeciError):
         self.line = line
 
 
+def shown(value: object, width: int = 40) -> str:
+    """A user's value as a message quotes it: its repr, cut to ``width`` characters so the message stays one line."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 class CodebookError(InputError):
     """A codebook that does not validate (names the file, the code and the field)."""
 

@@ -198,12 +198,12 @@ MALFORMED = {
         ("en: [manual]", "en: []"), "code 'externalization', field 'keywords.en': empty list", "en: []"),
     "weight that is zero": (
         ("{term: mentor*, weight: 2}", "{term: mentor*, weight: 0}"),
-        "code 'socialization', field 'keywords.en.weight': must be a positive number, not 0", "mentor*, weight: 0}"),
+        "code 'socialization', field 'keywords.en.weight': must be a positive number of at most 1,000, not 0", "mentor*, weight: 0}"),
     "weight that is text": (
         ("{term: mentor*, weight: 2}", "{term: mentor*, weight: heavy}"),
-        "code 'socialization', field 'keywords.en.weight': must be a positive number, not 'heavy'", "weight: heavy"),
+        "code 'socialization', field 'keywords.en.weight': must be a positive number of at most 1,000, not 'heavy'", "weight: heavy"),
     "weight that is true": (
-        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: true}"), "must be a positive number, not True", "weight: true"),
+        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: true}"), "must be a positive number of at most 1,000, not True", "weight: true"),
     "threshold that is negative": (
         ("    threshold: 2\n", "    threshold: -2\n"), "code 'combination', field 'threshold': must be a positive number",
         "threshold: -2"),
@@ -220,7 +220,7 @@ MALFORMED = {
         ('version: "0.1"', "version: 0.1"), 'field \'version\': must be quoted text, not a number; write it in quotes',
         "version: 0.1"),
     "barrier window that is not a whole number": (
-        ("window: 5", "window: 2.5"), "field 'barrier.window': must be a positive whole number of tokens", "window: 2.5"),
+        ("window: 5", "window: 2.5"), "field 'barrier.window': must be a positive whole number of at most 1,000, not 2.5", "window: 2.5"),
     "group without a label": (
         ("  patron: {label: {id: Pemustaka, en: Patrons}}", "  patron: {name: Patrons}"),
         "group 'patron', field 'name': unknown key 'name'", "patron: {name"),
