@@ -36,14 +36,17 @@ def read_text(path: Path, *, error: type[InputError] = InputError) -> str:
     """The UTF-8 text of a YAML file a user named (a byte-order mark is dropped), or a one-line error."""
     if not path.is_file():
         raise error(path, "no such file", fix="give the path of an existing file")
-    size = path.stat().st_size
-    if size > MAX_YAML_BYTES:
-        raise error(path, f"{size:,} bytes, more than the limit of {MAX_YAML_BYTES:,} for a YAML file",
-                    fix="is this the right file? split it, or keep long texts elsewhere")
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise error(path, f"{size:,} bytes, more than the limit of {MAX_YAML_BYTES:,} for a YAML file",
+                        fix="is this the right file? split it, or keep long texts elsewhere")
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as problem:
         raise error(path, f"not UTF-8 text (byte {problem.start})", fix="save the file as UTF-8") from None
+    except OSError as problem:
+        raise error(path, f"cannot be read ({problem.strerror or problem})",
+                    fix="check that it is a file you may read") from None
 
 
 def parse_yaml(text: str, source: str, *, error: type[InputError] = InputError) -> tuple[Any, Lines]:

@@ -232,6 +232,21 @@ MALFORMED = {
         "field 'barrier.cues.en': a cue is a plain term (cues have no weight)", "{term: lack*"),
     "missing codes": (
         ("codes:\n", "cods:\n"), "field 'cods': unknown key 'cods'", "cods:"),
+    "threshold over the limit": (
+        ("    threshold: 2\n", "    threshold: 1001\n"), "field 'threshold': must be a positive number of at most 1,000, not 1001",
+        "threshold: 1001"),
+    "weight of 400 digits": (
+        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: " + "9" * 400 + "}"),
+        "field 'keywords.en.weight': must be a positive number of at most 1,000, not 9999", "weight: 9999"),
+    "infinite weight": (
+        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: .inf}"), "must be a positive number of at most 1,000, not inf",
+        "weight: .inf"),
+    "group that is a list": (
+        ("    group: patron", "    group: [patron]"), "code 'satisfaction', field 'group': unknown group ['patron']",
+        "group: [patron]"),
+    "keyword over the length limit": (
+        ("en: [manual]", "en: [" + "x" * 101 + "]"),
+        "code 'externalization', field 'keywords.en': 101 characters, more than the limit of 100 for a term", "en: [xxx"),
     "key written twice": (
         ("    group: patron\n", "    group: patron\n    group: seci\n"), "key 'group' is given twice (first on line",
         "    group: seci"),
@@ -435,3 +450,11 @@ def test_summary_counts_only_languages_that_have_keywords():
     codebook = import_codebook(FIXTURES / "seci_small.dic", "en")
     header = codebook_summary(codebook).splitlines()[3]
     assert "keywords en" in header and "keywords id" not in header
+
+
+def test_a_codebook_over_the_code_limit_is_refused_with_the_limit(tmp_path):
+    data = yaml.safe_load(MINIMAL)
+    extra = data["codes"][-1]
+    data["codes"] += [{**extra, "id": f"extra_{n}"} for n in range(500)]
+    message = error_of(tmp_path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert "more than 500 codes, the limit for a codebook; split the codebook into several" in message

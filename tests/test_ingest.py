@@ -187,6 +187,23 @@ BAD_INPUT = {
                                     r"study\.yaml:2: field 'site': site 'library-y' does not match the folder name"),
     "study.yaml without speaker labels": (_edit("study.yaml", "  informant: [Respondent, A]\n", ""),
                                           r"study\.yaml:6: field 'speaker_labels\.informant': missing; add 'informant:'"),
+    "study.yaml encoding that is no text encoding": (
+        _edit("study.yaml", "segment_unit: answer", "segment_unit: answer\nencoding: rot13"),
+        r"study\.yaml:10: field 'encoding': 'rot13' is not a character encoding Python can read files in; name"),
+    "study.yaml encoding that is no file encoding": (
+        _edit("study.yaml", "segment_unit: answer", "segment_unit: answer\nencoding: idna"),
+        r"study\.yaml:10: field 'encoding': 'idna' is not a character encoding"),
+    "study.yaml language that is a list": (_edit("study.yaml", "language: en", "language: [en]"),
+                                           r"study\.yaml:5: field 'language': \['en'\] is not one of id, en"),
+    "study.yaml title that is a huge number": (_edit("study.yaml", "title: Fixture study of a small library",
+                                                     "title: " + "9" * 50),
+                                               r"study\.yaml:3: field 'title': must be text, not a number"),
+    "study.yaml label that is a list": (_edit("study.yaml", "[Respondent, A]", "[[Respondent], A]"),
+                                        r"study\.yaml:8: field 'speaker_labels\.informant\.0': must be text, not a list"),
+    "informants.csv with a cell too many": (_edit("informants.csv", "A2,patron,A2.vtt,,", "A2,patron,A2.vtt,,,x"),
+                                            r"informants\.csv:3: 6 cells in a row under a header of 5; put quotes"),
+    "transcript over the size limit": (_write("transcripts/A1.txt", b"A: x\n" * 2_500_001),
+                                       r"transcripts/A1\.txt: 12,500,005 bytes, more than the limit of 10,000,000"),
 }
 
 

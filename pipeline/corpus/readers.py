@@ -73,11 +73,15 @@ def read_transcript(path: str | Path, *, labels: Sequence[str] = (), encoding: s
 
 def read_input(path: Path) -> bytes:
     """The bytes of a raw input file (transcript, table), refused before reading when over the size limit."""
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise InputError(path, f"{size:,} bytes, more than the limit of {MAX_INPUT_BYTES:,} for one file",
-                         fix="split it into several files")
-    return path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(path, f"{size:,} bytes, more than the limit of {MAX_INPUT_BYTES:,} for one file",
+                             fix="split it into several files")
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or error})",
+                         fix="check that it is a file you may read") from None
 
 
 # --- decoding --------------------------------------------------------------------------------------
@@ -376,6 +380,9 @@ def _parse_xml(xml: bytes, path: Path, kind: str) -> ElementTree.Element:
     except expat.ExpatError as error:
         raise InputError(path, f"not a readable {kind} file (malformed XML: {expat.ErrorString(error.code)}, "
                          f"line {error.lineno} of its XML)", fix=f"open it in a word processor and save it again as {kind}") from None
+    except LookupError as error:  # the XML declaration names an encoding Python does not know
+        raise InputError(path, f"not a readable {kind} file (its XML is in an {error})",
+                         fix=f"open it in a word processor and save it again as {kind}") from None
     return builder.close()
 
 
