@@ -58,6 +58,15 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+def is_file(path: Path) -> bool:
+    """Whether a path a user wrote names a file: one the system cannot even look up (a name too long,
+    a folder that may not be read) names none, where ``Path.is_file`` would raise."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def is_temporary(path: Path) -> bool:
     """A file :func:`atomic_path` was writing when its command was killed: never an output."""
     return path.name.startswith(".") and path.name.endswith(TEMPORARY_SUFFIX)

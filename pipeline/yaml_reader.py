@@ -34,9 +34,9 @@ def read_yaml(path: str | Path, *, error: type[InputError] = InputError) -> tupl
 
 def read_text(path: Path, *, error: type[InputError] = InputError) -> str:
     """The UTF-8 text of a YAML file a user named (a byte-order mark is dropped), or a one-line error."""
-    if not path.is_file():
-        raise error(path, "no such file", fix="give the path of an existing file")
     try:
+        if not path.is_file():
+            raise error(path, "no such file", fix="give the path of an existing file")
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
             raise error(path, f"{size:,} bytes, more than the limit of {MAX_YAML_BYTES:,} for a YAML file",

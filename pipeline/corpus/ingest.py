@@ -28,7 +28,7 @@ from pipeline.corpus.readers import csv_rows, decode, read_input, read_transcrip
 from pipeline.corpus.segment import SpokenTurn, segment_transcript
 from pipeline.corpus.study_config import StudyConfig, load_study_config
 from pipeline.errors import InputError
-from pipeline.files import write_csv, write_text
+from pipeline.files import is_file, write_csv, write_text
 
 _INFORMANT_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -150,6 +150,6 @@ def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path, fi
     if not transcript or Path(transcript).name != transcript:
         raise InputError(path, f"transcript '{transcript}' is not a file name", line=line,
                          fix=f"give the name of a file in {transcripts_dir}")
-    if not (transcripts_dir / transcript).is_file():
+    if not is_file(transcripts_dir / transcript):
         raise InputError(path, f"transcript file not found: {transcripts_dir / transcript}", line=line,
                          fix="correct the file name or add the transcript to the transcripts folder")

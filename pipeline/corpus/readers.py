@@ -326,7 +326,7 @@ def _zipped_xml(data: bytes, path: Path, member: str, kind: str) -> ElementTree.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo(member)
-            if info.flag_bits & 0x1:
+            if info.flag_bits & 0x41:  # bit 0: encrypted, bit 6: strong encryption
                 raise refuse("it is encrypted", fix=f"save it again as {kind} without a password")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise refuse(f"{member} uses zip compression method {info.compress_type}, which word processors "
@@ -342,6 +342,8 @@ def _zipped_xml(data: bytes, path: Path, member: str, kind: str) -> ElementTree.
         raise refuse(f"it has no {member}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:  # truncated or corrupt
         raise refuse(f"broken zip: {error}") from None
+    except NotImplementedError as error:  # a zip feature zipfile does not read (patched data, say)
+        raise refuse(f"it uses a zip feature word processors do not write: {error}") from None
     return _parse_xml(xml, path, kind)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
 from pipeline.corpus.readers import csv_rows, decode, read_input
 from pipeline.errors import InputError, shown
+from pipeline.files import is_file
 from pipeline.yaml_reader import parse_yaml, read_text
 from pipeline.yaml_schema import Schema, kind
 
@@ -92,7 +93,7 @@ def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
     codebook = None
     if "codebook" in texts:
         codebook = site_dir / texts["codebook"]
-        if not codebook.is_file():
+        if not is_file(codebook):
             check.fail(("codebook",), f"codebook file not found: {codebook}",
                        fix="give a path relative to the site folder, or remove the key to use the default codebook")
     return StudyConfig(
@@ -157,7 +158,7 @@ def _pseudonyms(check: Schema, value: Any, site_dir: Path) -> dict[str, str]:
     if "names_file" in value:
         names_file = site_dir / check.text(value["names_file"], ("deidentify", "names_file"))
         required = check.flag(value["required"], ("deidentify", "required")) if "required" in value else True
-        if names_file.is_file():
+        if is_file(names_file):
             pairs.extend(_read_names_file(names_file))
         elif required:
             check.fail(("deidentify", "names_file"), f"names file not found: {names_file}",
