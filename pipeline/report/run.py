@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Iterator
 from pipeline.contracts import (
     ARTICLE_FINDINGS_FILE, INDEX_FILE, QDPX_FILE, REPORTS_DIR, REVIEW_SHEET_FILE, raw_site_dir, reports_site_dir,
 )
+from pipeline.errors import StageError
 from pipeline.files import project_lock
 from pipeline.report.index import write_index
 from pipeline.report.manifest import write_manifest
@@ -133,7 +134,8 @@ class StagedSite:
     pages: list[TranscriptPage]  # the coded-transcript viewer
 
     def failed(self) -> bool:
-        return any(f.done() and not f.cancelled() and f.exception() is not None for f in self.futures)
+        """Whether one of its notebooks failed (not merely abandoned when the run ended)."""
+        return any(f.done() and not f.cancelled() and isinstance(f.exception(), StageError) for f in self.futures)
 
 
 def stage_site(root: Path, ingested: IngestedSite, report_lang: str | None, notebooks: list[Path],
