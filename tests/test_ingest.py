@@ -200,6 +200,8 @@ BAD_INPUT = {
                                                r"study\.yaml:3: field 'title': must be text, not a number"),
     "study.yaml label that is a list": (_edit("study.yaml", "[Respondent, A]", "[[Respondent], A]"),
                                         r"study\.yaml:8: field 'speaker_labels\.informant\.0': must be text, not a list"),
+    "transcript named twice": (_edit("informants.csv", "A3,patron,A3.csv", "A3,patron,A2.vtt"),
+                               r"informants\.csv:4: transcript 'A2\.vtt' is named twice \(first on line 3\); give each"),
     "informants.csv with a cell too many": (_edit("informants.csv", "A2,patron,A2.vtt,,", "A2,patron,A2.vtt,,,x"),
                                             r"informants\.csv:3: 6 cells in a row under a header of 5; put quotes"),
     "transcript over the size limit": (_write("transcripts/A1.txt", b"A: x\n" * 2_500_001),

@@ -103,8 +103,9 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     """``informants.csv`` validated against the transcripts folder; an empty language means the site's.
 
     Checks: the required columns, one row per informant id, known roles and languages, every
-    transcript named exists, and every file in ``transcripts/`` is named by a row (a transcript
-    nobody listed would silently drop out of the study).
+    transcript named exists and is named once (two informants' answers are not one transcript), and
+    every file in ``transcripts/`` is named by a row (a transcript nobody listed would silently drop
+    out of the study).
     """
     path = site_dir / INFORMANTS_FILE
     if not path.is_file():
@@ -121,7 +122,7 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
         row = dict(zip(header, cells + [""] * (len(header) - len(cells))))
         _check_informant(row, path, line, transcripts_dir, first_seen)
         row["language"] = row["language"] or config.language
-        first_seen[row["informant_id"]] = line
+        first_seen.update({(column, row[column]): line for column in ("informant_id", "transcript")})
         rows.append(row)
     if not rows:
         raise InputError(path, "no informants listed", fix="add one row per interview below the header line")
@@ -133,14 +134,17 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
 
 
-def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path, first_seen: dict[str, int]) -> None:
+def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path,
+                     first_seen: dict[tuple[str, str], int]) -> None:
+    """One row of ``informants.csv``; ``first_seen`` holds the line of each informant id and transcript so far."""
     informant_id, transcript = row["informant_id"], row["transcript"]
     if not _INFORMANT_ID.match(informant_id):
         raise InputError(path, f"informant_id '{informant_id}' is empty or has characters other than letters, "
                          "digits, - and _", line=line, fix="use a short id such as L1 or P3")
-    if informant_id in first_seen:
-        raise InputError(path, f"duplicate informant_id '{informant_id}' (first on line {first_seen[informant_id]})",
-                         line=line, fix="give each informant one row and a unique id")
+    if ("informant_id", informant_id) in first_seen:
+        raise InputError(path, f"duplicate informant_id '{informant_id}' (first on line "
+                         f"{first_seen['informant_id', informant_id]})", line=line,
+                         fix="give each informant one row and a unique id")
     if row["role"] not in ROLES:
         raise InputError(path, f"role '{row['role']}' is not one of {', '.join(ROLES)}", line=line,
                          fix=f"write {' or '.join(ROLES)}")
@@ -153,3 +157,7 @@ def _check_informant(row: dict, path: Path, line: int, transcripts_dir: Path, fi
     if not is_file(transcripts_dir / transcript):
         raise InputError(path, f"transcript file not found: {transcripts_dir / transcript}", line=line,
                          fix="correct the file name or add the transcript to the transcripts folder")
+    if ("transcript", transcript) in first_seen:
+        raise InputError(path, f"transcript '{transcript}' is named twice (first on line "
+                         f"{first_seen['transcript', transcript]})", line=line,
+                         fix="give each informant the transcript of their own interview")

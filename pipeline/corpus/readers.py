@@ -303,10 +303,12 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _check_header(names: list[str], path: Path, line: int) -> None:
-    twice = next((name for n, name in enumerate(names) if name and name in names[:n]), None)
-    if twice is not None:
-        raise InputError(path, f"column '{twice}' is named twice in the header", line=line,
-                         fix="give each column its own name")
+    seen: set[str] = set()
+    for name in filter(None, names):
+        if name in seen:
+            raise InputError(path, f"column '{name}' is named twice in the header", line=line,
+                             fix="give each column its own name")
+        seen.add(name)
 
 
 # --- helpers of the readers ------------------------------------------------------------------------
