@@ -58,7 +58,7 @@ MAX_YAML_DEPTH = 20               # mappings and lists nested in a YAML file (al
 MAX_YAML_VALUES = 100_000         # values in a YAML file, every alias counted as a copy
 MAX_CODES = 500                   # codes in a codebook
 MAX_TERMS = 20_000                # keywords and barrier cues in a codebook
-MAX_TERM_WORDS = 10               # words in one keyword or cue
+MAX_TERM_CHARS = 100              # characters in one keyword or cue
 MAX_WEIGHT = 1_000                # thresholds and keyword weights: positive, at most this
 MAX_BARRIER_WINDOW = 1_000        # barrier.window, in tokens
 

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import yaml
 
 from pipeline.contracts import (
-    DEFAULT_CODEBOOK, LANGUAGES, MAX_BARRIER_WINDOW, MAX_CODES, MAX_TERM_WORDS, MAX_TERMS, MAX_WEIGHT, SECI_MODES,
+    DEFAULT_CODEBOOK, LANGUAGES, MAX_BARRIER_WINDOW, MAX_CODES, MAX_TERM_CHARS, MAX_TERMS, MAX_WEIGHT, SECI_MODES,
 )
 from pipeline.errors import CodebookError, shown
 from pipeline.yaml_reader import read_yaml
@@ -112,13 +112,13 @@ def normalise_term(term: str) -> str:
 
 
 def term_problem(term: str) -> str | None:
-    """Why ``term`` is not a word, phrase or ``word*`` glob (of at most :data:`MAX_TERM_WORDS` words),
-    or ``None`` when it is one."""
+    """Why ``term`` is not a word, phrase or ``word*`` glob (of at most :data:`MAX_TERM_CHARS` characters:
+    the matcher builds a pattern as deep as its longest form), or ``None`` when it is one."""
     words = normalise_term(term).split()
     if not words:
         return "empty term"
-    if len(words) > MAX_TERM_WORDS:
-        return f"a phrase of {len(words)} words, more than the limit of {MAX_TERM_WORDS}"
+    if len(term) > MAX_TERM_CHARS:
+        return f"{len(term):,} characters, more than the limit of {MAX_TERM_CHARS} for a term"
     for word in words:
         if "*" in word[:-1] or word == "*":
             return f"'{word}': '*' may only end a word (train*, not *train or tr*in)"
