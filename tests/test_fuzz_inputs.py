@@ -58,7 +58,7 @@ def figures():
     if PROFILE == "long":
         for kind, counts in TALLY.items():
             print(f"\nfuzz {kind}: {counts['examples']} examples, {counts['exit 0']} exit 0, {counts['exit 2']} exit 2, "
-                  f"0 tracebacks, {counts['hangs']} hangs, slowest {counts['slowest ms'] / 1000:.2f} s, "
+                  f"{counts['tracebacks']} tracebacks, {counts['hangs']} hangs, slowest {counts['slowest ms'] / 1000:.2f} s, "
                   f"{counts['ms'] / 1000:.0f} s")
         print(f"fuzz total: {sum(c['examples'] for c in TALLY.values())} examples in {time.monotonic() - started:.0f} s")
 
@@ -85,7 +85,11 @@ def check(kind: str, run) -> None:
     """Run one example and tally it; a traceback propagates, a hang fails the test."""
     counts = TALLY.setdefault(kind, Counter())
     started = time.monotonic()
-    status = run()
+    try:
+        status = run()
+    except BaseException:
+        counts["tracebacks"] += 1  # hypothesis reports it (and stops the kind) once shrunk
+        raise
     elapsed = time.monotonic() - started
     counts.update({"examples": 1, f"exit {status}": 1, "ms": round(elapsed * 1000)})
     counts["slowest ms"] = max(counts["slowest ms"], round(elapsed * 1000))
