@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lab bench clean
+.PHONY: help env run test fuzz lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ run: $(STAMP) ## Run the whole study on the shipped data: data/processed/ and re
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP) ## Fuzz every input with the long profile (thousands of generated inputs; prints figures per kind)
+	SECI_FUZZ=long $(BIN)/python -m pytest -m fuzz -s -q -p no:cacheprovider
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (options: make lab ARGS="--port 8890")
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)

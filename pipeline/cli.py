@@ -133,15 +133,17 @@ def init_site_command(args: argparse.Namespace) -> int:
 def ingest_command(args: argparse.Namespace) -> int:
     """Validate every selected site first, then write them all."""
     from pipeline.corpus.ingest import build_site, write_site
+    from pipeline.files import project_lock
 
     root = Path(args.root)
     built = [build_site(root, site) for site in selected_sites(args)]
-    for ingested in built:
-        write_site(root, ingested)
-        segments = ingested.segments
-        answers = int((segments["speaker"] == "informant").sum())
-        print(f"{ingested.site}: {len(ingested.transcripts)} informants, {answers} informant segments "
-              f"-> {processed_site_dir(root, ingested.site) / SEGMENTS_FILE}")
+    with project_lock(root):
+        for ingested in built:
+            write_site(root, ingested)
+            segments = ingested.segments
+            answers = int((segments["speaker"] == "informant").sum())
+            print(f"{ingested.site}: {len(ingested.transcripts)} informants, {answers} informant segments "
+                  f"-> {processed_site_dir(root, ingested.site) / SEGMENTS_FILE}")
     return 0
 
 
@@ -202,11 +204,14 @@ def classify_command(args: argparse.Namespace) -> int:
 
 def code_command(args: argparse.Namespace) -> int:
     from pipeline.coding.classify import code_site
+    from pipeline.files import project_lock
 
-    for site in selected_sites(args):
-        codings = code_site(args.root, site)
-        print(f"{site}: {len(codings)} codings in {codings['segment_id'].nunique()} segments "
-              f"-> {processed_site_dir(Path(args.root), site) / CODINGS_FILE}")
+    sites = selected_sites(args)
+    with project_lock(args.root):
+        for site in sites:
+            codings = code_site(args.root, site)
+            print(f"{site}: {len(codings)} codings in {codings['segment_id'].nunique()} segments "
+                  f"-> {processed_site_dir(Path(args.root), site) / CODINGS_FILE}")
     return 0
 
 

@@ -46,6 +46,23 @@ DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 0
 CI_LEVEL = 0.95
 
+# --- limits on input: checked before the work they protect (README "Limits", docs/design.md) --------
+MAX_INPUT_BYTES = 10_000_000      # a transcript, informants.csv or names file, as stored
+MAX_UNZIPPED_BYTES = 50_000_000   # the document XML inside a .docx or .odt
+MAX_ZIP_RATIO = 100               # uncompressed / compressed size of that XML (a zip bomb exceeds it)
+MAX_XML_DEPTH = 100               # elements nested in that XML
+MAX_LINE_CHARS = 100_000          # a line (or paragraph, cue, CSV cell) of a transcript or table
+MAX_TURNS = 10_000                # turns in one transcript
+MAX_MARK_NESTING = 8              # transcription marks inside marks ("(laughs (laughs))") removed per turn
+MAX_YAML_BYTES = 2_000_000        # study.yaml, a codebook, the reference findings
+MAX_YAML_DEPTH = 20               # mappings and lists nested in a YAML file (aliases followed)
+MAX_YAML_VALUES = 100_000         # values in a YAML file, every alias counted as a copy
+MAX_CODES = 500                   # codes in a codebook
+MAX_TERMS = 20_000                # keywords and barrier cues in a codebook
+MAX_TERM_CHARS = 100              # characters in one keyword or cue
+MAX_WEIGHT = 1_000                # thresholds and keyword weights: positive, at most this
+MAX_BARRIER_WINDOW = 1_000        # barrier.window, in tokens
+
 # --- folders --------------------------------------------------------------------------------------
 RAW_DIR = Path("data/raw")
 PROCESSED_DIR = Path("data/processed")

@@ -10,10 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 
+# Every character str.splitlines() breaks at, shown escaped: a message quotes what users wrote (a key, a
+# file name, a label), and whatever that holds, the message stays one line.
+_LINE_BREAKS = {ord(char): repr(char)[1:-1] for char in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 class SeciError(Exception):
-    """Bad input or a failed stage, with a message fit to show the user as is."""
+    """Bad input or a failed stage, with a message fit to show the user as is: always one line."""
 
     exit_status = 2
+
+    def __init__(self, message: str):
+        super().__init__(str(message).translate(_LINE_BREAKS))
 
 
 class InputError(SeciError):
@@ -27,6 +35,12 @@ class InputError(SeciError):
         super().__init__(message)
         self.path = Path(path)
         self.line = line
+
+
+def shown(value: object, width: int = 40) -> str:
+    """A user's value as a message quotes it: its repr, cut to ``width`` characters so the message stays one line."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class CodebookError(InputError):

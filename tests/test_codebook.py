@@ -198,12 +198,12 @@ MALFORMED = {
         ("en: [manual]", "en: []"), "code 'externalization', field 'keywords.en': empty list", "en: []"),
     "weight that is zero": (
         ("{term: mentor*, weight: 2}", "{term: mentor*, weight: 0}"),
-        "code 'socialization', field 'keywords.en.weight': must be a positive number, not 0", "mentor*, weight: 0}"),
+        "code 'socialization', field 'keywords.en.weight': must be a positive number of at most 1,000, not 0", "mentor*, weight: 0}"),
     "weight that is text": (
         ("{term: mentor*, weight: 2}", "{term: mentor*, weight: heavy}"),
-        "code 'socialization', field 'keywords.en.weight': must be a positive number, not 'heavy'", "weight: heavy"),
+        "code 'socialization', field 'keywords.en.weight': must be a positive number of at most 1,000, not 'heavy'", "weight: heavy"),
     "weight that is true": (
-        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: true}"), "must be a positive number, not True", "weight: true"),
+        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: true}"), "must be a positive number of at most 1,000, not True", "weight: true"),
     "threshold that is negative": (
         ("    threshold: 2\n", "    threshold: -2\n"), "code 'combination', field 'threshold': must be a positive number",
         "threshold: -2"),
@@ -220,7 +220,7 @@ MALFORMED = {
         ('version: "0.1"', "version: 0.1"), 'field \'version\': must be quoted text, not a number; write it in quotes',
         "version: 0.1"),
     "barrier window that is not a whole number": (
-        ("window: 5", "window: 2.5"), "field 'barrier.window': must be a positive whole number of tokens", "window: 2.5"),
+        ("window: 5", "window: 2.5"), "field 'barrier.window': must be a positive whole number of at most 1,000, not 2.5", "window: 2.5"),
     "group without a label": (
         ("  patron: {label: {id: Pemustaka, en: Patrons}}", "  patron: {name: Patrons}"),
         "group 'patron', field 'name': unknown key 'name'", "patron: {name"),
@@ -232,6 +232,21 @@ MALFORMED = {
         "field 'barrier.cues.en': a cue is a plain term (cues have no weight)", "{term: lack*"),
     "missing codes": (
         ("codes:\n", "cods:\n"), "field 'cods': unknown key 'cods'", "cods:"),
+    "threshold over the limit": (
+        ("    threshold: 2\n", "    threshold: 1001\n"), "field 'threshold': must be a positive number of at most 1,000, not 1001",
+        "threshold: 1001"),
+    "weight of 400 digits": (
+        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: " + "9" * 400 + "}"),
+        "field 'keywords.en.weight': must be a positive number of at most 1,000, not 9999", "weight: 9999"),
+    "infinite weight": (
+        ("{term: mentor*, weight: 2}", "{term: mentor*, weight: .inf}"), "must be a positive number of at most 1,000, not inf",
+        "weight: .inf"),
+    "group that is a list": (
+        ("    group: patron", "    group: [patron]"), "code 'satisfaction', field 'group': unknown group ['patron']",
+        "group: [patron]"),
+    "keyword over the length limit": (
+        ("en: [manual]", "en: [" + "x" * 101 + "]"),
+        "code 'externalization', field 'keywords.en': 101 characters, more than the limit of 100 for a term", "en: [xxx"),
     "key written twice": (
         ("    group: patron\n", "    group: patron\n    group: seci\n"), "key 'group' is given twice (first on line",
         "    group: seci"),
@@ -435,3 +450,11 @@ def test_summary_counts_only_languages_that_have_keywords():
     codebook = import_codebook(FIXTURES / "seci_small.dic", "en")
     header = codebook_summary(codebook).splitlines()[3]
     assert "keywords en" in header and "keywords id" not in header
+
+
+def test_a_codebook_over_the_code_limit_is_refused_with_the_limit(tmp_path):
+    data = yaml.safe_load(MINIMAL)
+    extra = data["codes"][-1]
+    data["codes"] += [{**extra, "id": f"extra_{n}"} for n in range(500)]
+    message = error_of(tmp_path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert "more than 500 codes, the limit for a codebook; split the codebook into several" in message

@@ -60,7 +60,7 @@ def test_the_private_names_file_is_merged_with_the_names_in_study_yaml(tmp_path)
 
 def test_a_missing_names_file_is_an_error_naming_study_yaml_and_its_line(tmp_path):
     site_dir = _site(tmp_path, "  names_file: private/names.csv")
-    with pytest.raises(InputError, match=r"study\.yaml:5: names file not found: .*names\.csv; .*required: false"):
+    with pytest.raises(InputError, match=r"study\.yaml:5: field 'deidentify\.names_file': names file not found: .*names\.csv; .*required: false"):
         load_study_config(site_dir)
 
 

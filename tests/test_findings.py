@@ -176,7 +176,7 @@ def test_the_shipped_article_findings_load(tmp_path):
     broken = tmp_path / ARTICLE_FINDINGS_FILE
     broken.parent.mkdir(parents=True)
     broken.write_text(yaml.safe_dump({"study": {}}))
-    with pytest.raises(InputError, match=re.escape("article_findings.yaml: missing key 'seci_modes'")):
+    with pytest.raises(InputError, match=re.escape("article_findings.yaml:1: field 'seci_modes': missing; add 'seci_modes:'")):
         findings.load_article_findings(tmp_path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -174,7 +175,8 @@ def test_txt_text_before_the_first_label_is_still_reported_with_its_line(tmp_pat
         read_transcript(path, labels=ID_LABELS)
 
 
-def test_odt_reads_paragraphs_spans_and_repeated_spaces_and_leaves_out_footnotes(tmp_path):
+def test_odt_reads_paragraphs_spans_and_spaces_and_leaves_out_footnotes(tmp_path):
+    """A run of spaces (text:s) is one space whatever its count, as cleaning would make it anyway."""
     path = _odt(tmp_path / "wawancara.odt",
                 '<text:h># Wawancara L9</text:h>'
                 '<text:p>Pewawancara: Apakah <text:span>OPAC</text:span> dipakai?'
@@ -182,7 +184,7 @@ def test_odt_reads_paragraphs_spans_and_repeated_spaces_and_leaves_out_footnotes
                 '<text:p>Informan: Ya,<text:s text:c="3"/>sering.<text:line-break/>Setiap minggu.</text:p>')
     assert read_transcript(path, labels=ID_LABELS) == [
         Turn("Pewawancara", "Apakah OPAC dipakai?", 2),
-        Turn("Informan", "Ya,   sering. Setiap minggu.", 3),
+        Turn("Informan", "Ya, sering. Setiap minggu.", 3),
     ]
 
 
@@ -217,3 +219,121 @@ def test_an_unsupported_format_is_an_error_that_lists_the_supported_ones(tmp_pat
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(InputError, match=r"interview\.pdf: unsupported transcript format '\.pdf'; save it as one of \.txt"):
         read_transcript(path)
+
+
+# --- broken and hostile .docx/.odt: one line each, nothing unpacked past the limits --------------------
+
+def _rezipped(source: Path, target: Path, member: str, data: bytes, **info) -> Path:
+    """``source`` with ``member`` replaced by ``data``, written with the ZipInfo fields ``info``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            if item.filename != member:
+                new.writestr(item, old.read(item.filename))
+        new.writestr(zipfile.ZipInfo(member), data, **info)
+    return target
+
+
+def _central_field(path: Path, offset: int, value: bytes) -> Path:
+    """Overwrite a field of the last central-directory entry (a zip's own description of a member)."""
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")
+    data[entry + offset:entry + offset + len(value)] = value
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_truncated_or_corrupt_docx_is_one_line(tmp_path):
+    good = _docx(tmp_path / "good.docx", ["Pewawancara: Halo.", "Informan: Halo juga."])
+    data = good.read_bytes()
+    cut, corrupt = tmp_path / "cut.docx", tmp_path / "corrupt.docx"
+    cut.write_bytes(data[:len(data) // 2])
+    document = _rezipped(good, tmp_path / "deflated.docx", "word/document.xml",
+                         zipfile.ZipFile(good).read("word/document.xml"), compress_type=zipfile.ZIP_DEFLATED)
+    packed = zipfile.ZipFile(document).getinfo("word/document.xml")
+    start = packed.header_offset + 30 + len(packed.filename) + len(packed.extra)  # the packed data
+    corrupt.write_bytes(document.read_bytes()[:start] + b"\xff" * 16 + document.read_bytes()[start + 16:])
+    for path in (cut, corrupt):
+        with pytest.raises(InputError, match=rf"{path.name}: not a readable Word \.docx file \(broken zip: "):
+            read_transcript(path, labels=ID_LABELS)
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    (8, b"\x01\x00", r"it is encrypted\); save it again as Word \.docx without a password"),
+    (10, b"\x63\x00", r"word/document\.xml uses zip compression method 99, which word processors do not write"),
+    (24, (60_000_000).to_bytes(4, "little"), r"unpacks to 60,000,000 bytes, more than the limit of 50,000,000"),
+])
+def test_an_encrypted_or_oddly_compressed_or_oversized_docx_is_refused_unpacked(tmp_path, field, value, problem):
+    path = _central_field(_docx(tmp_path / "w.docx", ["Informan: Halo."]), field, value)
+    with pytest.raises(InputError, match=problem):
+        read_transcript(path, labels=ID_LABELS)
+
+
+def test_a_zip_bomb_is_refused_by_its_ratio_before_it_is_unpacked(tmp_path):
+    bomb = b'<?xml version="1.0"?><w:document xmlns:w="x"><w:body>' + b" " * 20_000_000 + b"</w:body></w:document>"
+    path = _rezipped(_docx(tmp_path / "good.docx", ["Informan: Halo."]), tmp_path / "bomb.docx", "word/document.xml",
+                     bomb, compress_type=zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputError, match=r"would unpack to more than 100 times its packed size, as a zip bomb does"):
+        read_transcript(path, labels=ID_LABELS)
+
+
+@pytest.mark.parametrize("xml, problem", [
+    ('<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><d>&b;</d>',
+     "its XML declares a DTD, which word processors never write"),
+    ('<!DOCTYPE d SYSTEM "file:///etc/passwd"><d/>', "its XML declares a DTD"),
+    ("<d>" * 101 + "</d>" * 101, "elements nested more than 100 deep"),
+    ("<d><unclosed></d>", "malformed XML: mismatched tag, line 1 of its XML"),
+    ('<?xml version="1.0" encoding="ebcdic"?><d/>', "its XML is in an unknown encoding: ebcdic"),
+])
+def test_hostile_or_malformed_xml_in_an_odt_is_one_line(tmp_path, xml, problem):
+    path = tmp_path / "w.odt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("content.xml", xml)
+    with pytest.raises(InputError, match=re.escape(problem)):
+        read_transcript(path, labels=ID_LABELS)
+
+
+def test_a_run_of_spaces_with_a_huge_count_is_one_space(tmp_path):
+    path = _odt(tmp_path / "w.odt", '<text:p>Informan: Ya,<text:s text:c="999999999999"/>sering.</text:p>')
+    assert read_transcript(path, labels=ID_LABELS) == [Turn("Informan", "Ya, sering.", 1)]
+
+
+# --- text limits and CSV shapes -------------------------------------------------------------------------
+
+def test_text_turned_to_nul_by_the_named_encoding_is_refused(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes("Informan: a\x00b\n".encode("utf-16"))
+    with pytest.raises(InputError, match=r"t\.txt: binary data \(a NUL character once decoded as utf-16\)"):
+        read_transcript(path, labels=ID_LABELS)
+
+
+def test_an_encoding_that_cannot_decode_the_bytes_is_one_line(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes("Informan: caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"t\.txt: cannot be decoded as utf-16"):
+        read_transcript(path, labels=ID_LABELS, encoding="utf-16")
+
+
+def test_a_long_turn_of_many_lines_is_read_in_linear_time(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Informan: mulai\n" + "lanjut kata kata kata\n" * 200_000, encoding="utf-8")
+    [turn] = read_transcript(path, labels=ID_LABELS)
+    assert len(turn.text) == len("mulai") + 200_000 * len(" lanjut kata kata kata")
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("speaker,text\nInforman,\"Ya, sering\",extra\n", r"t\.csv:2: 3 cells in a row under a header of 2; put quotes"),
+    ("speaker,text,speaker\nInforman,Ya,x\n", r"t\.csv:1: column 'speaker' is named twice in the header"),
+    ("speaker,text\nInforman,\"" + ("x" * 70_000 + "\n") * 2 + "\"\n", r"t\.csv:2: malformed CSV: field larger than field limit"),
+])
+def test_csv_transcript_shapes_are_one_line_with_their_line(tmp_path, text, problem):
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=problem):
+        read_transcript(path, labels=ID_LABELS)
+
+
+def test_trailing_empty_cells_beyond_the_header_are_fine(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\nInforman,Ya,,\n", encoding="utf-8")
+    assert read_transcript(path, labels=ID_LABELS) == [Turn("Informan", "Ya", 2)]

@@ -145,6 +145,25 @@ def test_no_notebooks_is_a_one_line_error(tmp_path):
     assert not (root / "reports").exists()
 
 
+def test_a_run_validates_every_site_before_writing_any(small_project, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(small_project, root)
+    before = file_hashes(root / "data/processed", root / "reports")
+    bad = root / "data/raw/bad-site"
+    shutil.copytree(root / "data/raw" / SITE, bad)
+    (bad / "study.yaml").write_text((bad / "study.yaml").read_text(encoding="utf-8").replace(
+        f"site: {SITE}", "site: bad-site"), encoding="utf-8")
+    (bad / "informants.csv").write_text((bad / "informants.csv").read_text(encoding="utf-8").replace(
+        ",patron,", ",visitor,", 1), encoding="utf-8")
+
+    result = seci(root, "run", "--site", SITE, "--site", "bad-site", "--no-browser")
+
+    assert result.returncode == 2
+    assert re.fullmatch(r"seci: error: \S*data/raw/bad-site/informants\.csv:\d+: role 'visitor' is not one of .*\n",
+                        result.stderr)
+    assert file_hashes(root / "data/processed", root / "reports") == before
+
+
 def test_swap_replaces_the_old_report_whole_and_leaves_no_backup(tmp_path):
     final, staging = tmp_path / "site", tmp_path / ".site.staging"
     final.mkdir()

@@ -27,6 +27,7 @@ from pipeline.contracts import ARTICLE_FINDINGS_FILE, SECI_MODES
 from pipeline.errors import InputError
 from pipeline.words import literal, text
 from pipeline.yaml_reader import read_yaml
+from pipeline.yaml_schema import Schema
 
 if TYPE_CHECKING:
     from pipeline.analysis.agreement import Coding
@@ -45,6 +46,20 @@ SECTIONS = {
 INFORMANT_ID = re.compile(r"([A-Za-z]+)(\d+)$")
 
 
+STATUSES = (ADEQUATE, NOT_YET_ADEQUATE)
+# The keys of each entry of the reference findings; the first ones are required.
+ARTICLE_KEYS = ("article", "study", *SECTIONS, "quotes", "simpulan")
+ENTRY_KEYS = {
+    "seci_modes": (("code", "status", "practice_id"), ("definition_id", "practice_en", "evidence_id", "evidence_en")),
+    "performance": (("code", "status", "finding_id"), ("finding_en",)),
+    "patron_findings": (("code", "finding_id"), ("finding_en", "items", "informants")),
+    "quotes": (("id", "section", "informants", "text_id"),
+               ("label", "role", "code", "code_by_definition", "reason", "text_en")),
+    "simpulan": (("code", "text_id"), ()),
+}
+COUNTS = ("total", "librarians", "patrons")
+
+
 def load_article_findings(root: str | Path) -> dict:
     """The article's findings as transcribed in ``data/reference/article_findings.yaml``."""
     return read_reference(Path(root) / ARTICLE_FINDINGS_FILE)
@@ -56,15 +71,37 @@ def reference_findings(study: Study) -> dict | None:
 
 
 def read_reference(path: Path) -> dict:
-    """Published findings in the format of ``data/reference/article_findings.yaml`` (data/reference/README.md)."""
+    """Published findings in the format of ``data/reference/article_findings.yaml``, checked by its schema."""
     if not path.is_file():
         raise InputError(path, "reference findings not found",
                          fix="restore the file, or correct or remove `reference:` in the site's study.yaml")
-    article, _ = read_yaml(path)
-    for key in ("study", *SECTIONS, "quotes"):
-        if not isinstance(article, dict) or key not in article:
-            raise InputError(path, f"missing key '{key}'", fix="see data/reference/README.md for the fields")
+    article, lines = read_yaml(path)
+    check_article_findings(article, Schema(str(path), lines, guide="see data/reference/README.md"))
     return article
+
+
+def check_article_findings(article, check: Schema) -> None:
+    """The reference findings' schema: every value the comparison reads is there, of its type."""
+    check.mapping(article, (), ARTICLE_KEYS, required=("study", *SECTIONS, "quotes"))
+    study = check.mapping(article["study"], ("study",), ("informants", "staff"), required=("informants",))
+    informants = check.mapping(study["informants"], ("study", "informants"), COUNTS, required=COUNTS)
+    for key in COUNTS:
+        check.number(informants[key], ("study", "informants", key), most=1_000_000, whole=True)
+    for section, (required, optional) in ENTRY_KEYS.items():
+        if section not in article:
+            continue
+        for n, entry in enumerate(check.non_empty_list(article[section], (section,), "entries")):
+            path = (section, n)
+            check.mapping(entry, path, required + optional, required=required)
+            for key, value in entry.items():
+                unfiled = section == "quotes" and key in ("code", "code_by_definition") and value is None  # no mode
+                if key == "status":
+                    check.choice(value, path + (key,), STATUSES)
+                elif key in ("items", "informants"):
+                    for i, item in enumerate(check.non_empty_list(value, path + (key,), key)):
+                        check.text(item, path + (key, i))
+                elif not unfiled:
+                    check.text(value, path + (key,))
 
 
 # --- findings per code ----------------------------------------------------------------------------

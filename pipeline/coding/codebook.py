@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +22,12 @@ from typing import Any, Mapping
 import yaml
 
 from pipeline.contracts import (
-    CLASSIFIER_CODER_PREFIX,
-    DEFAULT_CODEBOOK,
-    LANGUAGES,
-    SECI_MODES,
+    CLASSIFIER_CODER_PREFIX, DEFAULT_CODEBOOK, LANGUAGES, MAX_BARRIER_WINDOW, MAX_CODES, MAX_TERM_CHARS, MAX_TERMS,
+    MAX_WEIGHT, SECI_MODES,
 )
-from pipeline.errors import CodebookError
+from pipeline.errors import CodebookError, shown
 from pipeline.yaml_reader import read_yaml
+from pipeline.yaml_schema import Schema, kind
 
 SECI_GROUP = "seci"  # a codebook with this group must define the four SECI modes in it
 DEFAULT_THRESHOLD = 1.0
@@ -127,10 +125,13 @@ def normalise_term(term: str) -> str:
 
 
 def term_problem(term: str) -> str | None:
-    """Why ``term`` is not a word, phrase or ``word*`` glob, or ``None`` when it is one."""
+    """Why ``term`` is not a word, phrase or ``word*`` glob (of at most :data:`MAX_TERM_CHARS` characters:
+    the matcher builds a pattern as deep as its longest form), or ``None`` when it is one."""
     words = normalise_term(term).split()
     if not words:
         return "empty term"
+    if len(term) > MAX_TERM_CHARS:
+        return f"{len(term):,} characters, more than the limit of {MAX_TERM_CHARS} for a term"
     for word in words:
         if "*" in word[:-1] or word == "*":
             return f"'{word}': '*' may only end a word (train*, not *train or tr*in)"
@@ -152,57 +153,31 @@ def codebook_from_dict(data: Any, source: str, *, lines: Mapping[tuple, int] | N
     return _Validator(source, lines or {}).codebook(data)
 
 
-class _Validator:
-    """Walks the data once; each check fails with the file, line, code, field and a fix."""
+class _Validator(Schema):
+    """The codebook's schema: walks the data once; each check fails with the file, line, code, field and a fix.
+
+    Besides the format, the limits of :mod:`pipeline.contracts` are checked here: codes, terms, words
+    per term, weights and the barrier window, so no codebook can make the matcher's work unbounded.
+    """
 
     def __init__(self, source: str, lines: Mapping[tuple, int]):
-        self.source = source
-        self.lines = lines
+        super().__init__(source, lines, guide="see docs/codebook.md", error=CodebookError)
         self.code_names: dict[int, str] = {}
+        self.term_count = 0
 
-    def fail(self, path: tuple, problem: str, fix: str = "") -> None:
-        line = next((self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None)
+    def where(self, path: tuple) -> str:
+        """Codes by their id and groups by theirs: ``code 'socialization', field 'keywords.en'``."""
         fields = [str(part) for part in path if isinstance(part, str)]
         if path[:1] == ("codes",) and len(path) > 1:
             where = f"code '{self.code_names.get(path[1], f'#{path[1] + 1}')}'"
             rest = ".".join(fields[1:])
-            where += f", field '{rest}'" if rest else ""
-        elif path[:1] == ("groups",) and len(path) > 1:
-            where = f"group '{path[1]}'" + (f", field '{'.'.join(fields[2:])}'" if len(fields) > 2 else "")
-        else:
-            where = f"field '{'.'.join(fields)}'" if fields else "top level"
-        raise CodebookError(self.source, f"{where}: {problem}", line=line, fix=fix)
+            return where + (f", field '{rest}'" if rest else "")
+        if path[:1] == ("groups",) and len(path) > 1:
+            return f"group '{path[1]}'" + (f", field '{'.'.join(fields[2:])}'" if len(fields) > 2 else "")
+        return f"field '{'.'.join(fields)}'" if fields else "top level"
 
-    # -- shapes --
-    def mapping(self, value: Any, path: tuple, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
-        if not isinstance(value, dict):
-            self.fail(path, f"must be a mapping of {', '.join(allowed)}, not {_kind(value)}")
-        for key in value:
-            if key not in allowed:
-                self.fail(path + (key,), f"unknown key '{key}'", fix=f"use only: {', '.join(allowed)}")
-        for key in required:
-            if key not in value:
-                self.fail(path + (key,), "missing", fix=f"add '{key}:' (see docs/codebook.md)")
-        return value
-
-    def text(self, value: Any, path: tuple) -> str:
-        if not isinstance(value, str):
-            self.fail(path, f"must be text, not {_kind(value)}")
-        if not value.strip():
-            self.fail(path, "is empty", fix="write it")
-        return value.strip()
-
-    def number(self, value: Any, path: tuple) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            self.fail(path, f"must be a positive number, not {value!r}", fix="write e.g. 1 or 0.5")
-        return float(value)
-
-    def non_empty_list(self, value: Any, path: tuple, what: str) -> list:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list of {what}, not {_kind(value)}", fix="write [a, b] or one '- item' per line")
-        if not value:
-            self.fail(path, "empty list", fix=f"list at least one {what[:-1]}, or delete the entry")
-        return value
+    def weight(self, value: Any, path: tuple) -> float:
+        return self.number(value, path, most=MAX_WEIGHT)
 
     def per_language(self, value: Any, path: tuple, *, required: bool) -> dict:
         """A mapping from language code to something; with ``required`` both languages must be there."""
@@ -228,7 +203,11 @@ class _Validator:
                 self.fail(item_path + ("term",), "missing", fix="write {term: word, weight: 2}")
             raw = item["term"] if isinstance(item, dict) else item
             if not isinstance(raw, str):
-                self.fail(item_path, f"a term must be text, not {_kind(raw)}")
+                self.fail(item_path, f"a term must be text, not {kind(raw)}")
+            self.term_count += 1
+            if self.term_count > MAX_TERMS:
+                self.fail(item_path, f"more than {MAX_TERMS:,} keywords and cues in the codebook, the limit",
+                          fix="split the codebook, or drop keywords that never fire (seci refine lists them)")
             problem = term_problem(raw)
             if problem:
                 self.fail(item_path, problem, fix="write a word, a phrase or a word* glob")
@@ -246,11 +225,11 @@ class _Validator:
         self.mapping(data, (), TOP_LEVEL_KEYS, required=("name", "version", "groups", "codes"))
         name = self.text(data["name"], ("name",))
         if not isinstance(data["version"], str):
-            self.fail(("version",), f"must be quoted text, not {_kind(data['version'])}",
+            self.fail(("version",), f"must be quoted text, not {kind(data['version'])}",
                       fix='write it in quotes, e.g. version: "1.0", so that 1.10 stays 1.10')
         version = self.text(data["version"], ("version",))
         description = self.texts(data["description"], ("description",), required=False) if "description" in data else {}
-        threshold = self.number(data["threshold"], ("threshold",)) if "threshold" in data else DEFAULT_THRESHOLD
+        threshold = self.weight(data["threshold"], ("threshold",)) if "threshold" in data else DEFAULT_THRESHOLD
         window, cues = self.barrier(data.get("barrier"))
         groups = self.groups(data["groups"])
         codes = self.codes(data["codes"], groups, threshold)
@@ -264,9 +243,8 @@ class _Validator:
             return DEFAULT_BARRIER_WINDOW, {}
         path = ("barrier",)
         self.mapping(value, path, ("window", "cues"))
-        window = value.get("window", DEFAULT_BARRIER_WINDOW)
-        if isinstance(window, bool) or not isinstance(window, int) or window <= 0:
-            self.fail(path + ("window",), f"must be a positive whole number of tokens, not {window!r}", fix="write e.g. 8")
+        window = self.number(value.get("window", DEFAULT_BARRIER_WINDOW), path + ("window",), most=MAX_BARRIER_WINDOW,
+                             whole=True)
         cues: dict[str, tuple[str, ...]] = {}
         if "cues" in value:
             for lang, items in self.per_language(value["cues"], path + ("cues",), required=False).items():
@@ -280,34 +258,39 @@ class _Validator:
     def groups(self, value: Any) -> dict[str, dict[str, str]]:
         path = ("groups",)
         if not isinstance(value, dict) or not value:
-            self.fail(path, f"must be a non-empty mapping of group id to its label, not {_kind(value)}")
+            self.fail(path, f"must be a non-empty mapping of group id to its label, not {kind(value)}")
         groups = {}
         for group_id, group in value.items():
             if not isinstance(group_id, str) or not IDENTIFIER.fullmatch(group_id):
-                self.fail(path + (group_id,), f"group id '{group_id}' must be lower-case letters, digits and _")
+                self.fail(path + (group_id,), f"group id {shown(group_id)} must be lower-case letters, digits and _")
             self.mapping(group, path + (group_id,), ("label",), required=("label",))
             groups[group_id] = self.texts(group["label"], path + (group_id, "label"))
         return groups
 
     def codes(self, value: Any, groups: dict, default_threshold: float) -> tuple[Code, ...]:
         codes: list[Code] = []
-        for index, item in enumerate(self.non_empty_list(value, ("codes",), "codes")):
+        items = self.non_empty_list(value, ("codes",), "codes")
+        if len(items) > MAX_CODES:
+            self.fail(("codes", MAX_CODES), f"more than {MAX_CODES} codes, the limit for a codebook",
+                      fix="split the codebook into several")
+        for index, item in enumerate(items):
             path = ("codes", index)
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 self.code_names[index] = item["id"]
             self.mapping(item, path, CODE_KEYS, required=("id", "group", *CODE_TEXTS, "keywords"))
             code_id = item["id"]
             if not isinstance(code_id, str) or not IDENTIFIER.fullmatch(code_id):
-                self.fail(path + ("id",), f"'{code_id}' must start with a lower-case letter, then letters, digits or _")
+                self.fail(path + ("id",), f"{shown(code_id)} must start with a lower-case letter, then letters, digits or _")
             if code_id in (code.id for code in codes):
                 self.fail(path + ("id",), "duplicate id", fix="give each code its own id")
-            if item["group"] not in groups:
-                self.fail(path + ("group",), f"unknown group '{item['group']}'", fix=f"use one of: {', '.join(groups)}")
+            group = item["group"]
+            if not isinstance(group, str) or group not in groups:
+                self.fail(path + ("group",), f"unknown group {shown(group)}", fix=f"use one of: {', '.join(groups)}")
             texts = {name: self.texts(item[name], path + (name,)) for name in CODE_TEXTS}
             codes.append(Code(
-                id=code_id, group=item["group"], **texts,
+                id=code_id, group=group, **texts,
                 examples=self.examples(item.get("examples"), path + ("examples",)),
-                threshold=self.number(item["threshold"], path + ("threshold",)) if "threshold" in item else default_threshold,
+                threshold=self.weight(item["threshold"], path + ("threshold",)) if "threshold" in item else default_threshold,
                 keywords=self.keywords(item["keywords"], path + ("keywords",)),
             ))
         if SECI_GROUP in groups:
@@ -329,7 +312,7 @@ class _Validator:
                 weight = 1.0
                 if isinstance(item, dict):
                     self.mapping(item, item_path, ("term", "weight"), required=("term",))
-                    weight = self.number(item["weight"], item_path + ("weight",)) if "weight" in item else 1.0
+                    weight = self.weight(item["weight"], item_path + ("weight",)) if "weight" in item else 1.0
                 keywords.append(Keyword(term=term, lang=lang, weight=weight))
         return tuple(keywords)
 
@@ -343,13 +326,6 @@ class _Validator:
             if codes[by_id[mode]].group != SECI_GROUP:
                 self.fail(("codes", by_id[mode], "group"), f"a SECI mode belongs to group '{SECI_GROUP}'",
                           fix=f"write group: {SECI_GROUP}")
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
-    return names.get(type(value), type(value).__name__)
 
 
 # --- writing ----------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.contracts import MAX_MARK_NESTING
+
 MARK_WORDS = (
     # English
     "inaudible", "unintelligible", "unclear", "indistinct", "crosstalk", "cross-talk", "overlapping",
@@ -79,9 +81,14 @@ def clean_text(text: str, *, marks: str = "remove") -> str:
 
 
 def _without_marks(text: str) -> str:
-    """Remove marks until none is left: removing one can complete another ("(laughs (laughs))")."""
-    while True:
+    """Remove marks until none is left: removing one can complete another ("(laughs (laughs))").
+
+    Each pass removes the innermost level, so marks nested deeper than :data:`MAX_MARK_NESTING` keep
+    their outer levels: without that bound, a turn of nested marks would take time quadratic in its length.
+    """
+    for _ in range(MAX_MARK_NESTING):
         stripped = _WHITESPACE.sub(" ", _MARK_ANYWHERE.sub(" ", _MARK_BEFORE_PUNCTUATION.sub("", text)))
         if stripped == text:
-            return text
+            break
         text = stripped
+    return text

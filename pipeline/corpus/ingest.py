@@ -12,8 +12,6 @@ atomically with fixed settings, so a second run writes byte-identical files.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from pipeline.contracts import (
 )
 from pipeline.corpus.clean import clean_text
 from pipeline.corpus.deidentify import Pseudonyms
-from pipeline.corpus.readers import decode, read_transcript
+from pipeline.corpus.readers import csv_rows, decode, read_input, read_transcript
 from pipeline.corpus.segment import SpokenTurn, segment_transcript
 from pipeline.corpus.study_config import StudyConfig, load_study_config, site_file
 from pipeline.errors import InputError
@@ -106,30 +104,26 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     """``informants.csv`` validated against the transcripts folder; an empty language means the site's.
 
     Checks: the required columns, one row per informant id, known roles and languages, every
-    transcript named exists, and every file in ``transcripts/`` is named by a row (a transcript
-    nobody listed would silently drop out of the study).
+    transcript named exists and is named once (two informants' answers are not one transcript), and
+    every file in ``transcripts/`` is named by a row (a transcript nobody listed would silently drop
+    out of the study).
     """
     path = site_dir / INFORMANTS_FILE
     if not os.path.lexists(path):
         raise InputError(path, f"missing {INFORMANTS_FILE}", fix="list the informants there (see `seci init-site`)")
-    data = site_file(path, site_dir).read_bytes()
-    reader = csv.DictReader(io.StringIO(decode(data, path, config.encoding), newline=""))
-    header = [column.strip() for column in reader.fieldnames or []]
+    rows_of_file = csv_rows(decode(read_input(site_file(path, site_dir)), path, config.encoding), path)
+    header = next(rows_of_file, (1, []))[1]
     missing = [column for column in INFORMANT_COLUMNS if column not in header]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1,
                          fix=f"the first line must name the comma-separated columns {','.join(INFORMANT_COLUMNS)}")
-    reader.fieldnames = header
     transcripts_dir = site_dir / TRANSCRIPTS_DIR
     rows, first_seen = [], {}
-    for raw in reader:
-        row = {column: (value or "").strip() for column, value in raw.items() if column is not None}
-        if not any(row.values()):
-            continue
-        line = reader.line_num
+    for line, cells in rows_of_file:
+        row = dict(zip(header, cells + [""] * (len(header) - len(cells))))
         _check_informant(row, path, line, site_dir, first_seen)
         row["language"] = row["language"] or config.language
-        first_seen[row["informant_id"]] = line
+        first_seen.update({(column, row[column]): line for column in ("informant_id", "transcript")})
         rows.append(row)
     if not rows:
         raise InputError(path, "no informants listed", fix="add one row per interview below the header line")
@@ -141,15 +135,18 @@ def load_informants(site_dir: Path, config: StudyConfig) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
 
 
-def _check_informant(row: dict, path: Path, line: int, site_dir: Path, first_seen: dict[str, int]) -> None:
+def _check_informant(row: dict, path: Path, line: int, site_dir: Path,
+                     first_seen: dict[tuple[str, str], int]) -> None:
+    """One row of ``informants.csv``; ``first_seen`` holds the line of each informant id and transcript so far."""
     informant_id, transcript = row["informant_id"], row["transcript"]
     transcripts_dir = site_dir / TRANSCRIPTS_DIR
     if not _INFORMANT_ID.match(informant_id):
         raise InputError(path, f"informant_id '{informant_id}' is empty or has characters other than letters, "
                          "digits, - and _", line=line, fix="use a short id such as L1 or P3")
-    if informant_id in first_seen:
-        raise InputError(path, f"duplicate informant_id '{informant_id}' (first on line {first_seen[informant_id]})",
-                         line=line, fix="give each informant one row and a unique id")
+    if ("informant_id", informant_id) in first_seen:
+        raise InputError(path, f"duplicate informant_id '{informant_id}' (first on line "
+                         f"{first_seen['informant_id', informant_id]})", line=line,
+                         fix="give each informant one row and a unique id")
     if row["role"] not in ROLES:
         raise InputError(path, f"role '{row['role']}' is not one of {', '.join(ROLES)}", line=line,
                          fix=f"write {' or '.join(ROLES)}")
@@ -164,3 +161,7 @@ def _check_informant(row: dict, path: Path, line: int, site_dir: Path, first_see
         raise InputError(path, f"transcript file not found: {file}", line=line,
                          fix="correct the file name or add the transcript to the transcripts folder")
     site_file(file, site_dir)
+    if ("transcript", transcript) in first_seen:
+        raise InputError(path, f"transcript '{transcript}' is named twice (first on line "
+                         f"{first_seen['transcript', transcript]})", line=line,
+                         fix="give each informant the transcript of their own interview")

@@ -9,6 +9,11 @@ Supported: ``.txt``/``.md`` ("Label: text" lines), ``.docx`` and ``.odt`` (the s
 per line), WebVTT ``.vtt`` and ``.srt`` subtitles from transcription tools (timestamps dropped,
 consecutive cues of one speaker merged; speaker from ``<v Name>`` or a "Name:" prefix), and ``.csv``
 with one row per turn (columns ``speaker``, ``text``). Lines starting with ``#`` are comments.
+
+Every limit of :mod:`pipeline.contracts` on transcripts (file size, the XML inside a .docx/.odt, line
+length, number of turns) is checked here, before the text goes further, and a broken file of any
+kind (a truncated or encrypted zip, malformed XML, bytes that are no text) stops with one line: the
+readers raise nothing but :class:`~pipeline.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -19,11 +24,16 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.parsers import expat
 
+from pipeline.contracts import (
+    MAX_INPUT_BYTES, MAX_LINE_CHARS, MAX_TURNS, MAX_UNZIPPED_BYTES, MAX_XML_DEPTH, MAX_ZIP_RATIO,
+)
 from pipeline.corpus.clean import label_form
 from pipeline.errors import InputError
 
@@ -52,10 +62,27 @@ def read_transcript(path: str | Path, *, labels: Sequence[str] = (), encoding: s
     if reader is None:
         raise InputError(path, f"unsupported transcript format '{path.suffix}'",
                          fix=f"save it as one of {', '.join(SUPPORTED_FORMATS)}")
-    data = path.read_bytes()
+    data = read_input(path)
     if not data.strip():
         raise InputError(path, "empty transcript", fix=_EMPTY_FIX)
-    return reader(data, path, labels=labels, encoding=encoding)
+    turns = reader(data, path, labels=labels, encoding=encoding)
+    if len(turns) > MAX_TURNS:
+        raise InputError(path, f"more than {MAX_TURNS:,} turns, the limit for one transcript", line=turns[MAX_TURNS].line,
+                         fix="split the interview into several transcripts")
+    return turns
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a raw input file (transcript, table), refused before reading when over the size limit."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(path, f"{size:,} bytes, more than the limit of {MAX_INPUT_BYTES:,} for one file",
+                             fix="split it into several files")
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or error})",
+                         fix="check that it is a file you may read") from None
 
 
 # --- decoding --------------------------------------------------------------------------------------
@@ -67,31 +94,47 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; any other encoding only when the site names it.
 
     Never guesses: bytes that are not UTF-8 stop with an error naming the line, unless ``encoding``
-    (from ``study.yaml``) is given. Line ends become ``\\n``.
+    (from ``study.yaml``) is given. Line ends become ``\\n``. A NUL character (binary data) or a line
+    longer than :data:`MAX_LINE_CHARS` stops here, before any pattern is matched against the text.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return _decode_as(data, codec, path)
-    if b"\x00" in data:
-        raise InputError(path, "binary file (it contains NUL bytes), not a text transcript",
-                         fix="export the transcript as UTF-8 text, .docx or .odt")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if encoding is None:
-            raise InputError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
-                             line=data[:error.start].count(b"\n") + 1,
-                             fix="save it as UTF-8, or name its encoding in study.yaml (encoding: cp1252)") from None
-        text = _decode_as(data, encoding, path)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    codec = next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+    if codec is None and b"\x00" in data:
+        raise InputError(path, "binary file (it contains NUL bytes), not text",
+                         fix="export it as UTF-8 text (a transcript may also be .docx or .odt)")
+    if codec is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if encoding is None:
+                raise InputError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                                 line=data[:error.start].count(b"\n") + 1,
+                                 fix="save it as UTF-8, or name its encoding in study.yaml (encoding: cp1252)") from None
+            codec = encoding
+    if codec is not None:
+        text = _decode_as(data, codec, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        _check_line(line, number, path)
+    return text
 
 
 def _decode_as(data: bytes, codec: str, path: Path) -> str:
     try:
-        return data.decode(codec).replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as error:
-        raise InputError(path, f"cannot be decoded as {codec} (byte 0x{data[error.start]:02x} at offset {error.start})",
+        text = data.decode(codec)
+    except UnicodeError as error:  # UnicodeDecodeError, or what a codec such as idna raises
+        at = f" (byte 0x{data[error.start]:02x} at offset {error.start})" if isinstance(error, UnicodeDecodeError) else ""
+        raise InputError(path, f"cannot be decoded as {codec}{at}",
                          fix="save it as UTF-8, or correct the encoding named in study.yaml") from None
+    if "\x00" in text:
+        raise InputError(path, f"binary data (a NUL character once decoded as {codec}), not text",
+                         fix="save it as UTF-8 text")
+    return text
+
+
+def _check_line(line: str, number: int, path: Path) -> None:
+    if len(line) > MAX_LINE_CHARS:
+        raise InputError(path, f"line of {len(line):,} characters, more than the limit of {MAX_LINE_CHARS:,}",
+                         line=number, fix="break the text into lines (one turn per line, or shorter paragraphs)")
 
 
 # --- speaker labels --------------------------------------------------------------------------------
@@ -156,17 +199,15 @@ def _collect(pieces: Iterable[tuple[int, str | None, str]], path: Path, labels: 
         raise InputError(path, "no speaker labels found",
                          fix=f"begin each turn with its speaker label and a colon, e.g. '{example}: ...' "
                          "(the labels are listed in study.yaml under speaker_labels)")
-    turns: list[Turn] = []
+    started: list[tuple[str, int, list[str]]] = []  # label, line, the texts of the turn (joined once, at the end)
     for line, label, text in pieces:
-        if label is None and not turns:
+        if label is None and not started:
             raise InputError(path, "text before the first speaker label", line=line,
                              fix=f"begin the turn with a label such as '{example}:' or start header lines with #")
-        if label is None or (merge_same_speaker and turns[-1:] and turns[-1].speaker.casefold() == label.casefold()):
-            last = turns[-1]
-            turns[-1] = Turn(last.speaker, " ".join(part for part in (last.text, text) if part), last.line)
-        else:
-            turns.append(Turn(label, text, line))
-    return turns
+        if label is not None and not (merge_same_speaker and started and started[-1][0].casefold() == label.casefold()):
+            started.append((label, line, []))
+        started[-1][2].append(text)
+    return [Turn(label, " ".join(part for part in texts if part), line) for label, line, texts in started]
 
 
 def _labelled_lines(lines: Iterable[tuple[int, str]], path: Path, labels: Sequence[str]) -> list[Turn]:
@@ -246,33 +287,59 @@ def read_srt(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: s
 
 def read_csv_turns(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: str | None = None) -> list[Turn]:
     """CSV with one row per turn and the columns speaker, text (others ignored); rows without text skipped."""
-    # strict: a quote never closed is an error at the end of the file, not the rest of the file in one cell
-    reader = csv.reader(io.StringIO(decode(data, path, encoding), newline=""), strict=True)
-    row_start = 1
-    try:
-        header = [column.strip().lower() for column in next(reader, [])]
-        missing = [column for column in CSV_TURN_COLUMNS if column not in header]
-        if missing:
-            raise InputError(path, f"CSV transcript lacks the column(s) {', '.join(missing)}", line=1,
-                             fix="the first line must name the comma-separated columns speaker,text")
-        speaker_at, text_at = header.index("speaker"), header.index("text")
-        turns, row_start = [], reader.line_num + 1
-        for row in reader:
-            speaker, said = (row[i].strip() if i < len(row) else "" for i in (speaker_at, text_at))
-            speaker = label_form(speaker).strip()
-            if said and not speaker:
-                raise InputError(path, "a turn without a speaker", line=row_start,
-                                 fix="fill in the speaker cell of that row")
-            if said:
-                turns.append(Turn(speaker, said, row_start))
-            row_start = reader.line_num + 1
-    except csv.Error as error:
-        raise InputError(path, f"malformed CSV row: {error}", line=row_start,
-                         fix="check the quoting of that row: a quote that opens a cell must close it") from None
+    rows = csv_rows(decode(data, path, encoding), path)
+    header = [column.lower() for column in next(rows, (1, []))[1]]
+    missing = [column for column in CSV_TURN_COLUMNS if column not in header]
+    if missing:
+        raise InputError(path, f"CSV transcript lacks the column(s) {', '.join(missing)}", line=1,
+                         fix="the first line must name the comma-separated columns speaker,text")
+    speaker_at, text_at = header.index("speaker"), header.index("text")
+    turns = []
+    for line, row in rows:
+        speaker, said = (row[i] if i < len(row) else "" for i in (speaker_at, text_at))
+        speaker = label_form(speaker).strip()
+        if said and not speaker:
+            raise InputError(path, "a turn without a speaker", line=line, fix="fill in the speaker cell of that row")
+        if said:
+            turns.append(Turn(speaker, said, line))
     if not turns:
         raise InputError(path, "empty transcript (no row has text)",
                          fix="add one row per turn under the header speaker,text")
     return turns
+
+
+def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV (the header first) with the line each starts on, cells stripped, blank rows skipped.
+
+    Used for every CSV of a site (``informants.csv``, the names file, CSV transcripts). A row with
+    text beyond the header's last column (a comma that should have been quoted) and any CSV error (a
+    cell longer than the csv module's limit, a stray quote) stop with the line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width, start = None, 1
+    try:
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            if any(cells):
+                if width is None:
+                    _check_header(cells, path, start)
+                    width = len(cells)
+                if any(cells[width:]):
+                    raise InputError(path, f"{len(cells)} cells in a row under a header of {width}", line=start,
+                                     fix="put quotes around a cell that contains a comma, or add the column to the header")
+                yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise InputError(path, f"malformed CSV: {error}", line=start, fix="check the quoting on that line") from None
+
+
+def _check_header(names: list[str], path: Path, line: int) -> None:
+    seen: set[str] = set()
+    for name in filter(None, names):
+        if name in seen:
+            raise InputError(path, f"column '{name}' is named twice in the header", line=line,
+                             fix="give each column its own name")
+        seen.add(name)
 
 
 # --- helpers of the readers ------------------------------------------------------------------------
@@ -281,12 +348,77 @@ _ODF = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
 def _zipped_xml(data: bytes, path: Path, member: str, kind: str) -> ElementTree.Element:
+    """The document XML of a .docx/.odt, parsed; every way the zip or the XML can be broken is one line.
+
+    The member's declared size and compression ratio are checked before it is inflated (zipfile
+    never inflates past the declared size, and checks the CRC), so a zip bomb is refused unread.
+    """
+    def refuse(problem: str, fix: str = f"open it in a word processor and save it again as {kind}") -> InputError:
+        return InputError(path, f"not a readable {kind} file ({problem})", fix=fix)
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return ElementTree.fromstring(archive.read(member))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
-        raise InputError(path, f"not a readable {kind} file ({error})",
+            info = archive.getinfo(member)
+            if info.flag_bits & 0x41:  # bit 0: encrypted, bit 6: strong encryption
+                raise refuse("it is encrypted", fix=f"save it again as {kind} without a password")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise refuse(f"{member} uses zip compression method {info.compress_type}, which word processors "
+                             "do not write")
+            if info.file_size > MAX_UNZIPPED_BYTES:
+                raise refuse(f"{member} unpacks to {info.file_size:,} bytes, more than the limit of "
+                             f"{MAX_UNZIPPED_BYTES:,}", fix="split the document into several transcripts")
+            if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+                raise refuse(f"{member} would unpack to more than {MAX_ZIP_RATIO} times its packed size, "
+                             "as a zip bomb does")
+            xml = archive.read(member)
+    except KeyError:
+        raise refuse(f"it has no {member}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:  # truncated or corrupt
+        raise refuse(f"broken zip: {error}") from None
+    except NotImplementedError as error:  # a zip feature zipfile does not read (patched data, say)
+        raise refuse(f"it uses a zip feature word processors do not write: {error}") from None
+    return _parse_xml(xml, path, kind)
+
+
+def _parse_xml(xml: bytes, path: Path, kind: str) -> ElementTree.Element:
+    """The XML as an element tree, refusing what no word processor writes: a DTD (so no entity can
+    expand, a billion laughs included) and elements nested deeper than :data:`MAX_XML_DEPTH`."""
+    builder = ElementTree.TreeBuilder()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    depth = 0
+
+    def qualified(name: str) -> str:  # expat's "uri}local" as ElementTree's "{uri}local"
+        return "{" + name if "}" in name else name
+
+    def start(tag: str, attributes: dict) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise InputError(path, f"not a readable {kind} file (elements nested more than {MAX_XML_DEPTH} deep)",
+                             line=parser.CurrentLineNumber, fix=f"open it in a word processor and save it again as {kind}")
+        builder.start(qualified(tag), {qualified(name): value for name, value in attributes.items()})
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+        builder.end(qualified(tag))
+
+    def doctype(*_) -> None:
+        raise InputError(path, f"not a readable {kind} file (its XML declares a DTD, which word processors never write)",
+                         line=parser.CurrentLineNumber, fix=f"open it in a word processor and save it again as {kind}")
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler, parser.StartDoctypeDeclHandler = builder.data, doctype
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as error:
+        raise InputError(path, f"not a readable {kind} file (malformed XML: {expat.ErrorString(error.code)}, "
+                         f"line {error.lineno} of its XML)", fix=f"open it in a word processor and save it again as {kind}") from None
+    except LookupError as error:  # the XML declaration names an encoding Python does not know
+        raise InputError(path, f"not a readable {kind} file (its XML is in an {error})",
                          fix=f"open it in a word processor and save it again as {kind}") from None
+    return builder.close()
 
 
 def _paragraphs(element: ElementTree.Element, tags: set[str], *, skip: set[str]) -> Iterator[ElementTree.Element]:
@@ -299,10 +431,12 @@ def _paragraphs(element: ElementTree.Element, tags: set[str], *, skip: set[str])
 
 
 def _odt_text(element: ElementTree.Element) -> str:
+    """A paragraph's text; ``text:s`` (a run of spaces) is one space, as cleaning would make it anyway,
+    so that its count (``c="999999999"``) cannot blow up memory."""
     parts = [element.text or ""]
     for child in element:
         if child.tag == _ODF + "s":
-            parts.append(" " * int(child.get(_ODF + "c", "1")))
+            parts.append(" ")
         elif child.tag == _ODF + "tab":
             parts.append("\t")
         elif child.tag == _ODF + "line-break":
@@ -316,14 +450,17 @@ def _odt_text(element: ElementTree.Element) -> str:
 def _labelled_paragraphs(paragraphs: list[str], path: Path, labels: Sequence[str]) -> list[Turn]:
     """Paragraphs as labelled lines; a word-processor document's title and heading lines before the
     first paragraph with a configured label are metadata (researchers head their documents), not turns."""
+    for number, paragraph in enumerate(paragraphs, 1):
+        _check_line(paragraph, number, path)
     lines = [(number, line) for number, paragraph in enumerate(paragraphs, 1) for line in paragraph.split("\n")]
     known = _known_label_pattern(labels)
     first = next((i for i, (_, line) in enumerate(lines) if known and known.match(line)), 0)
     return _labelled_lines(lines[first:], path, labels)
 
 
-_VOICE = re.compile(r"^\s*<v(?:\.[^\s>]*)?\s+(?P<label>[^>]+)>(?P<text>.*)$")
-_TAG = re.compile(r"<[^>]*>")
+# Neither pattern can backtrack more than linearly: the label starts after the spaces, a tag holds no '<'.
+_VOICE = re.compile(r"^\s*<v(?:\.[^\s>]*)?\s+(?P<label>[^\s>][^>]*)>(?P<text>.*)$")
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def _subtitles(text: str, path: Path, labels: Sequence[str]) -> list[Turn]:

@@ -24,7 +24,8 @@ ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "vs", "e.g", "i.e", "s.pd", "m.pd", "s.ip", "m.ip", "s.hum", "m.hum", "s.ag",
     "m.ag", "s.sos", "s.si", "m.si", "a.md", "s.kom", "m.kom", "m.a", "ph.d", "s.h", "m.h", "s.e",
 })
-_BOUNDARY = re.compile(r"(?P<end>[.!?]+[\"')\]]*)\s+(?=[\"'(\[]?(?P<first>[^\W_]))")
+# A run of end marks is tried from its first mark only (the look-behind): "!!!!..." is linear, not quadratic.
+_BOUNDARY = re.compile(r"(?<![.!?])(?P<end>[.!?]+[\"')\]]*)\s+(?=[\"'(\[]?(?P<first>[^\W_]))")
 
 
 @dataclass(frozen=True)

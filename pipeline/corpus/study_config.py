@@ -9,46 +9,30 @@ say how its speakers are labelled cannot be read.
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
 from pipeline.corpus.clean import clean_text, label_form
-from pipeline.errors import InputError
-from pipeline.yaml_reader import dotted_lines, parse_yaml, read_text
+from pipeline.corpus.readers import csv_rows, decode, read_input
+from pipeline.errors import InputError, shown
+from pipeline.files import is_file
+from pipeline.yaml_reader import parse_yaml, read_text
+from pipeline.yaml_schema import Schema, kind
 
 SEGMENT_UNITS = ("answer", "sentence")
 MARK_HANDLING = ("remove", "keep")
 NAMES_FILE_COLUMNS = ("name", "pseudonym")
 
-# key -> (expected Python type, what to write in the error message)
-_TOP_LEVEL = {
-    "site": (str, "a text"),
-    "title": (str, "a text"),
-    "institution": (str, "a text"),
-    "language": (str, "id or en"),
-    "reconstruction": (bool, "true or false"),
-    "reconstruction_note": (str, "a text"),
-    "note": (str, "a text"),
-    "reference": (str, "a path relative to the project folder, e.g. data/reference/article_findings.yaml"),
-    "transcripts_date": (datetime.date, "a date written as YYYY-MM-DD, without quotes"),
-    "speaker_labels": (dict, "a mapping with the keys interviewer and informant"),
-    "encoding": (str, "an encoding name such as cp1252"),
-    "segment_unit": (str, "answer or sentence"),
-    "transcription_marks": (str, "remove or keep"),
-    "codebook": (str, "a path relative to the site folder"),
-    "deidentify": (dict, "a mapping with the keys names, names_file, required"),
-}
-_DEIDENTIFY = {
-    "names": (dict, "a mapping name: pseudonym"),
-    "names_file": (str, "a path relative to the site folder"),
-    "allow_outside_site": (bool, "true or false"),
-    "required": (bool, "true or false"),
-}
+STUDY_KEYS = ("site", "title", "institution", "language", "reconstruction", "reconstruction_note", "note", "reference",
+              "transcripts_date", "speaker_labels", "encoding", "segment_unit", "transcription_marks", "codebook",
+              "deidentify")
+DEIDENTIFY_KEYS = ("names", "names_file", "allow_outside_site", "required")
+# Python's codecs that turn bytes into text but are no character encoding of a file.
+NOT_FILE_ENCODINGS = ("idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined")
 
 
 @dataclass(frozen=True)
@@ -126,126 +110,111 @@ def site_file(path: Path, site_dir: Path, *, outside_allowed: bool = False) -> P
 
 
 def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
-    """Validate the text of a ``study.yaml``; ``path`` is only used in messages."""
+    """Validate the text of a ``study.yaml`` against its schema; ``path`` is only used in messages."""
     data, lines = parse_yaml(text, str(path))
-    if not isinstance(data, dict):
-        raise InputError(path, "study.yaml must be a mapping of keys such as site, language, speaker_labels",
-                         fix="start from the study.yaml that `seci init-site` writes")
-    lines = dotted_lines(lines)
-    _check_keys(data, _TOP_LEVEL, path, lines, prefix="")
-    for required in ("language", "speaker_labels"):
-        if required not in data:
-            raise InputError(path, f"missing key '{required}'", fix=f"add '{required}:' (see `seci init-site`)")
-
-    def fail(key: str, problem: str, fix: str) -> InputError:
-        return InputError(path, problem, line=lines.get(key), fix=fix)
-
-    site = data.get("site", site_dir.name)
+    check = Schema(str(path), lines, guide="see the study.yaml `seci init-site` writes")
+    check.mapping(data, (), STUDY_KEYS, required=("language", "speaker_labels"))
+    texts = {key: check.text(data[key], (key,), empty=True)
+             for key in ("site", "title", "institution", "reconstruction_note", "note", "reference", "encoding", "codebook")
+             if key in data}
+    site = texts.get("site", site_dir.name)
     if site != site_dir.name:
-        raise fail("site", f"site '{site}' does not match the folder name '{site_dir.name}'",
+        check.fail(("site",), f"site '{site}' does not match the folder name '{site_dir.name}'",
                    fix=f"write site: {site_dir.name}")
-    _check_choice(data, "language", LANGUAGES, fail)
-    _check_choice(data, "segment_unit", SEGMENT_UNITS, fail)
-    _check_choice(data, "transcription_marks", MARK_HANDLING, fail)
-    if "encoding" in data:
-        try:
-            codecs.lookup(data["encoding"])
-        except LookupError:
-            raise fail("encoding", f"unknown encoding '{data['encoding']}'",
-                       fix="name a Python codec such as cp1252, latin-1 or utf-16") from None
+    encoding = texts.get("encoding")
+    if encoding is not None and not is_file_encoding(encoding):
+        check.fail(("encoding",), f"{shown(encoding)} is not a character encoding Python can read files in",
+                   fix="name the files' encoding, such as cp1252, latin-1 or utf-16")
     codebook = None
-    if "codebook" in data:
-        codebook = site_dir / data["codebook"]
-        if not codebook.is_file():
-            raise fail("codebook", f"codebook file not found: {codebook}",
+    if "codebook" in texts:
+        codebook = site_dir / texts["codebook"]
+        if not is_file(codebook):
+            check.fail(("codebook",), f"codebook file not found: {codebook}",
                        fix="give a path relative to the site folder, or remove the key to use the default codebook")
+    transcripts_date = data.get("transcripts_date")
+    if transcripts_date is not None and not isinstance(transcripts_date, datetime.date):
+        check.fail(("transcripts_date",),
+                   f"must be a date written as YYYY-MM-DD without quotes, not {kind(transcripts_date)}")
     # The project folder holds data/raw/<site>/. The file is read (and its absence reported) only by
     # the report's comparison: ingest, code and refine run on a site folder copied on its own.
-    reference = site_dir.parents[2] / data["reference"] if "reference" in data else None
+    reference = site_dir.parents[2] / texts["reference"] if "reference" in texts else None
     return StudyConfig(
         path=path,
         site=site,
-        language=data["language"],
-        speaker_labels=_speaker_labels(data["speaker_labels"], fail, path, lines),
-        title=data.get("title", ""),
-        institution=data.get("institution", ""),
-        reconstruction=data.get("reconstruction", False),
-        reconstruction_note=data.get("reconstruction_note", ""),
-        note=data.get("note", ""),
+        language=check.choice(data["language"], ("language",), LANGUAGES),
+        speaker_labels=_speaker_labels(check, data["speaker_labels"]),
+        title=texts.get("title", ""),
+        institution=texts.get("institution", ""),
+        reconstruction=check.flag(data["reconstruction"], ("reconstruction",)) if "reconstruction" in data else False,
+        reconstruction_note=texts.get("reconstruction_note", ""),
+        note=texts.get("note", ""),
         reference=reference,
-        transcripts_date=data.get("transcripts_date"),
-        encoding=data.get("encoding"),
-        segment_unit=data.get("segment_unit", "answer"),
-        transcription_marks=data.get("transcription_marks", "remove"),
+        transcripts_date=transcripts_date,
+        encoding=encoding,
+        segment_unit=check.choice(data.get("segment_unit", "answer"), ("segment_unit",), SEGMENT_UNITS),
+        transcription_marks=check.choice(data.get("transcription_marks", "remove"), ("transcription_marks",),
+                                         MARK_HANDLING),
         codebook=codebook,
-        pseudonyms=_pseudonyms(data.get("deidentify", {}), fail, path, lines, site_dir),
+        pseudonyms=_pseudonyms(check, data.get("deidentify", {}), site_dir),
     )
 
 
-def _check_keys(data: dict, schema: dict, path: Path, lines: dict[str, int], *, prefix: str) -> None:
-    for key, value in data.items():
-        where = f"{prefix}{key}"
-        if key not in schema:
-            raise InputError(path, f"unknown key '{where}'", line=lines.get(where),
-                             fix=f"use one of: {', '.join(schema)}")
-        expected, described = schema[key]
-        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-            raise InputError(path, f"'{where}' must be {described}, not {value!r}", line=lines.get(where),
-                             fix="correct the value")
+def is_file_encoding(name: str) -> bool:
+    """Whether ``name`` is a codec that decodes a file's bytes to text (cp1252: yes; rot13, base64, idna: no)."""
+    try:
+        "a".encode(name)  # refused for bytes-to-bytes codecs (base64, zlib) and text-to-text ones (rot13)
+        return codecs.lookup(name).name not in NOT_FILE_ENCODINGS
+    except (LookupError, UnicodeError, ValueError):  # ValueError: a NUL in the name
+        return False
 
 
-def _check_choice(data: dict, key: str, choices: tuple[str, ...], fail) -> None:
-    if key in data and data[key] not in choices:
-        raise fail(key, f"{key} '{data[key]}' is not one of {', '.join(choices)}",
-                   fix=f"write {key}: {choices[0]}")
-
-
-def _speaker_labels(value: dict, fail, path: Path, lines: dict[str, int]) -> dict[str, tuple[str, ...]]:
+def _speaker_labels(check: Schema, value: Any) -> dict[str, tuple[str, ...]]:
+    """Each speaker's labels, a label or a list of them; none with a colon, none for both speakers."""
+    check.mapping(value, ("speaker_labels",), SPEAKERS, required=SPEAKERS)
     labels: dict[str, tuple[str, ...]] = {}
-    for key in value:
-        if key not in SPEAKERS:
-            raise InputError(path, f"unknown key 'speaker_labels.{key}'", line=lines.get(f"speaker_labels.{key}"),
-                             fix="use interviewer and informant")
     for speaker in SPEAKERS:
-        given = value.get(speaker)
-        given = [given] if isinstance(given, str) else given
-        if not given or not all(isinstance(label, str) and label.strip() for label in given):
-            raise fail("speaker_labels", f"speaker_labels.{speaker} must list at least one label",
-                       fix=f"write {speaker}: [Label, ...] as the label appears before the colon")
-        for label in given:
+        path = ("speaker_labels", speaker)
+        given = [value[speaker]] if isinstance(value[speaker], str) else check.non_empty_list(value[speaker], path, "labels")
+        for index, label in enumerate(given):
+            label = check.text(label, path + (index,))
             if ":" in label or "\n" in label:
-                raise fail("speaker_labels", f"speaker label '{label}' contains a colon or line break",
+                check.fail(path + (index,), f"speaker label '{label}' contains a colon or line break",
                            fix="write the label without the colon that follows it in the transcript")
         labels[speaker] = tuple(label.strip() for label in given)
     shared = {label.casefold() for label in labels["interviewer"]} & {label.casefold() for label in labels["informant"]}
     if shared:
-        raise fail("speaker_labels", f"label '{sorted(shared)[0]}' is listed for both interviewer and informant",
+        check.fail(("speaker_labels",), f"label '{sorted(shared)[0]}' is listed for both interviewer and informant",
                    fix="give each label to one speaker only")
     return labels
 
 
-def _pseudonyms(value: dict, fail, path: Path, lines: dict[str, int], site_dir: Path) -> dict[str, str]:
+def _pseudonyms(check: Schema, value: Any, site_dir: Path) -> dict[str, str]:
     """Merge the names listed in study.yaml with the private names file; one pseudonym per name."""
-    _check_keys(value, _DEIDENTIFY, path, lines, prefix="deidentify.")
+    check.mapping(value, ("deidentify",), DEIDENTIFY_KEYS)
+    names = value.get("names") or {}
+    if not isinstance(names, dict):
+        check.fail(("deidentify", "names"), f"must be a mapping of name: pseudonym, not {kind(names)}")
     pairs: list[tuple[str, str, Path, int | None]] = []
-    for name, pseudonym in (value.get("names") or {}).items():
+    for name, pseudonym in names.items():
         if not isinstance(name, str) or not isinstance(pseudonym, str) or not name.strip() or not pseudonym.strip():
-            raise fail("deidentify.names", f"name {name!r} -> {pseudonym!r} is not a pair of texts",
+            check.fail(("deidentify", "names", name), f"name {shown(name)} -> {shown(pseudonym)} is not a pair of texts",
                        fix='write Name: "[Pseudonym]" (quote pseudonyms with brackets)')
-        pairs.append((name.strip(), pseudonym.strip(), path, lines.get(f"deidentify.names.{name}")))
+        pairs.append((name.strip(), pseudonym.strip(), Path(check.source), check.line(("deidentify", "names", name))))
     if "names_file" in value:
-        names_file = site_dir / value["names_file"]
+        names_file = site_dir / check.text(value["names_file"], ("deidentify", "names_file"))
+        required = check.flag(value["required"], ("deidentify", "required")) if "required" in value else True
+        outside_allowed = (check.flag(value["allow_outside_site"], ("deidentify", "allow_outside_site"))
+                           if "allow_outside_site" in value else False)
         if os.path.lexists(names_file):
-            outside_allowed = value.get("allow_outside_site", False)
             pairs.extend(_read_names_file(site_file(names_file, site_dir, outside_allowed=outside_allowed)))
-        elif value.get("required", True):
-            raise fail("deidentify.names_file", f"names file not found: {names_file}",
+        elif required:
+            check.fail(("deidentify", "names_file"), f"names file not found: {names_file}",
                        fix="create it (columns name,pseudonym) or write required: false under deidentify")
     pseudonyms: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name, pseudonym, where, line in pairs:
         if not clean_text(name, marks="keep"):
-            raise InputError(where, f"name {name!r} is empty once cleaned (only invisible characters or marks)",
+            raise InputError(where, f"name {shown(name)} is empty once cleaned (only invisible characters or marks)",
                              line=line, fix="write the name itself, or delete it")
         key = name.casefold()
         if key in seen and pseudonyms[seen[key]] != pseudonym:
@@ -257,22 +226,19 @@ def _pseudonyms(value: dict, fail, path: Path, lines: dict[str, int], site_dir: 
 
 
 def _read_names_file(path: Path) -> list[tuple[str, str, Path, int]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(path, "names file is not UTF-8 text", fix="save it as UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in NAMES_FILE_COLUMNS if column not in (reader.fieldnames or [])]
+    """The (name, pseudonym) rows of the private names file (UTF-8, columns name,pseudonym)."""
+    rows = csv_rows(decode(read_input(path), path), path)
+    header = next(rows, (1, []))[1]
+    missing = [column for column in NAMES_FILE_COLUMNS if column not in header]
     if missing:
         raise InputError(path, f"names file lacks the column(s) {', '.join(missing)}", line=1,
                          fix="the first line must be: name,pseudonym")
+    at = [header.index(column) for column in NAMES_FILE_COLUMNS]
     pairs = []
-    for row in reader:
-        name, pseudonym = (row["name"] or "").strip(), (row["pseudonym"] or "").strip()
-        if not name and not pseudonym:
-            continue
+    for line, cells in rows:
+        name, pseudonym = (cells[i] if i < len(cells) else "" for i in at)
         if not name or not pseudonym:
-            raise InputError(path, "a row needs both a name and a pseudonym", line=reader.line_num,
+            raise InputError(path, "a row needs both a name and a pseudonym", line=line,
                              fix="fill in both cells or delete the row")
-        pairs.append((name, pseudonym, path, reader.line_num))
+        pairs.append((name, pseudonym, path, line))
     return pairs

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, MANIFEST_FILE, PROCESSED_DIR, processed_site_dir, raw_site_dir
-from pipeline.files import write_text
+from pipeline.files import is_temporary, write_text
 from pipeline.report.notebooks import find_notebooks
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ def manifest(root: Path, site: str, lang: str, codebook: Codebook, out_dir: Path
     inputs += find_notebooks(root)
     inputs += [root / ARTICLE_FINDINGS_FILE] if (root / ARTICLE_FINDINGS_FILE).is_file() else []
     codebook_path = Path(codebook.source)
-    processed = sorted(p for p in processed_site_dir(root, site).rglob("*") if p.is_file())
-    outputs = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != MANIFEST_FILE)
+    processed = sorted(p for p in processed_site_dir(root, site).rglob("*") if p.is_file() and not is_temporary(p))
+    outputs = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != MANIFEST_FILE and not is_temporary(p))
     return {
         "site": site,
         "report_lang": lang,

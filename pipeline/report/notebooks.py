@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import re
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ KERNEL = "python3"
 # Per-cell and per-notebook keys that hold times; everything else papermill records is kept.
 TIMING_KEYS = ("start_time", "end_time", "duration")
 NBCONVERT_TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"  # the report page of a notebook
+# The kernels this process has started and not yet seen shut down: each leads its own process group.
+_KERNELS: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def execute_notebook(job: NotebookJob) -> ExecutedNotebook:
             said = _last_line(kernel_stderr)
             raise StageError(f"{_shown(job.notebook)}: could not be executed: {str(error).splitlines()[0]}"
                              + (f"; the kernel's last words: {said}" if said else "")) from None
+        finally:
+            _KERNELS.clear()  # papermill has shut its kernel down
     committed_ids = {cell.get("id") for cell in json.loads(job.notebook.read_text(encoding="utf-8"))["cells"]}
     executed = without_timestamps(executed, job.notebook.name, job.parameters["site"], committed_ids)
     write_text(target, nbformat.writes(executed) + "\n")
@@ -103,9 +108,25 @@ def _kernel_manager_writing_stderr_to(log):
 
     class KernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):  # jupyter_client's hook for launching differently
-            return await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
+            launched = await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
+            _KERNELS.add(self.provisioner.process.pid)
+            return launched
 
     return KernelManager
+
+
+def end_kernels() -> None:
+    """Kill the kernels this process started, with whatever they started (a worker's last act).
+
+    jupyter_client starts each kernel in a session of its own, so it does not die with the worker's
+    process group; killing its group by the recorded id does not wait for ipykernel to notice, a
+    second later, that its parent is gone.
+    """
+    for pid in _KERNELS:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _last_line(log) -> str:

@@ -13,6 +13,14 @@ notebooks, ``SOURCE_DATE_EPOCH`` fixes the dates tools embed, nothing written ho
 user's own ``SOURCE_DATE_EPOCH`` is ignored (replaced by :data:`SOURCE_DATE_EPOCH`): outputs are a
 function of the inputs alone, and no value, however malformed, can change or stop a run.
 
+Every site (its transcripts, ``study.yaml``, codebook) and the reference findings are read and
+validated before anything is written, so bad input in one site leaves every site as it was. One run
+at a time: a second ``seci run`` on the project waits for the first (:func:`pipeline.files.project_lock`).
+A run killed at any moment (SIGKILL included) leaves each ``reports/<site>/`` whole, old or new: the
+swap is one atomic exchange of folders where the system has one. Its workers and their kernels end
+with it: each worker gets SIGTERM when the run's process dies (Linux's parent-death signal) or ends
+its work on failure or interruption, and then kills its kernels and itself.
+
 Notebooks run in separate kernels and may run in any order, so each must read only
 ``data/processed/``, ``data/raw/`` and ``data/reference/`` (never another notebook's output). Each gets four parameters:
 ``site``, ``report_lang``, ``root`` (the project folder) and ``out_dir`` (the report folder); the
@@ -22,21 +30,29 @@ and the executed notebooks still run when opened from ``reports/<site>/``.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import sys
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
-from pipeline.contracts import INDEX_FILE, QDPX_FILE, REPORTS_DIR, REVIEW_SHEET_FILE, raw_site_dir, reports_site_dir
+from pipeline.contracts import (
+    ARTICLE_FINDINGS_FILE, INDEX_FILE, QDPX_FILE, REPORTS_DIR, REVIEW_SHEET_FILE, raw_site_dir, reports_site_dir,
+)
+from pipeline.errors import StageError
+from pipeline.files import project_lock
 from pipeline.report.index import write_index
 from pipeline.report.manifest import write_manifest
-from pipeline.report.notebooks import NotebookJob, execute_notebook, find_notebooks
+from pipeline.report.notebooks import NotebookJob, end_kernels, execute_notebook, find_notebooks
 
 if TYPE_CHECKING:
     from pipeline.analysis.study import Study
+    from pipeline.corpus.ingest import IngestedSite
     from pipeline.report.viewer import TranscriptPage
 
 WORKERS = os.cpu_count() or 2  # notebooks at once, each in its own kernel (two on the project's machines)
@@ -51,6 +67,13 @@ def run_study(root: str | Path, sites: list[str], *, report_lang: str | None = N
     Raises :class:`StageError` naming the notebook and cell when a notebook fails, and the stages'
     own errors on bad input; either way no report folder is changed.
     """
+    root = Path(root)
+    with project_lock(root), _terminated_as_interrupt():
+        ingested = validate_sites(root, sites)
+        return _run_validated(root, ingested, report_lang, progress)
+
+
+def _run_validated(root: Path, ingested: list[IngestedSite], report_lang: str | None, progress: bool) -> list[Path]:
     from tqdm import tqdm
 
     _import_notebook_tools()  # once here, so the forked workers start with them
@@ -60,13 +83,14 @@ def run_study(root: str | Path, sites: list[str], *, report_lang: str | None = N
     os.environ.setdefault("PYTHONHASHSEED", "0")
     notebooks = find_notebooks(root)
     staged: list[StagedSite] = []
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=_worker_context()) as pool:
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=_worker_context(), initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
         pool.submit(int).result()  # start the workers now, while this process runs no other thread
-        with tqdm(total=len(sites) * (1 + len(notebooks)), unit="step", disable=not progress,
+        with tqdm(total=len(ingested) * (1 + len(notebooks)), unit="step", disable=not progress,
                   bar_format="{desc}{n_fmt}/{total_fmt} {bar} {elapsed}") as bar:
             try:
-                for site in sites:
-                    bar.set_description(f"{site}: ingest and code")
+                for site in ingested:
+                    bar.set_description(f"{site.site}: ingest and code")
                     staged.append(stage_site(root, site, report_lang, notebooks, pool))
                     for future in staged[-1].futures:
                         future.add_done_callback(lambda done: done.cancelled() or bar.update())
@@ -78,12 +102,28 @@ def run_study(root: str | Path, sites: list[str], *, report_lang: str | None = N
                     if future.done() and future.exception() is not None:
                         raise future.exception()
             except BaseException:
+                _end_workers(pool)
                 pool.shutdown(wait=True, cancel_futures=True)
                 for site in staged:
                     if not site.failed():  # the failed notebook stays in its staging folder
                         shutil.rmtree(site.staging, ignore_errors=True)
                 raise
     return [finish_site(root, site) for site in staged]
+
+
+def validate_sites(root: Path, sites: list[str]) -> list[IngestedSite]:
+    """Every site ingested in memory and its codebook read, and the reference findings checked, before
+    anything is written: one bad site stops the run with every site's outputs as they were."""
+    from pipeline.analysis.findings import load_article_findings
+    from pipeline.coding.classify import site_codebook
+    from pipeline.corpus.ingest import build_site
+
+    ingested = [build_site(root, site) for site in sites]
+    for site in sites:
+        site_codebook(root, site)
+    if (root / ARTICLE_FINDINGS_FILE).is_file():  # read by the findings and validation notebooks
+        load_article_findings(root)
+    return ingested
 
 
 @dataclass
@@ -98,15 +138,20 @@ class StagedSite:
     pages: list[TranscriptPage]  # the coded-transcript viewer
 
     def failed(self) -> bool:
-        return any(f.done() and not f.cancelled() and f.exception() is not None for f in self.futures)
+        """Whether one of its notebooks failed (not merely abandoned when the run ended)."""
+        return any(f.done() and not f.cancelled() and isinstance(f.exception(), StageError) for f in self.futures)
 
 
-def stage_site(root: Path, site: str, report_lang: str | None, notebooks: list[Path],
+def stage_site(root: Path, ingested: IngestedSite, report_lang: str | None, notebooks: list[Path],
                pool: ProcessPoolExecutor) -> StagedSite:
-    """Ingest and code the site, start its notebooks, and write the viewer and exports while they run."""
+    """Write the site's ingest and coding, start its notebooks, and write the viewer and exports while they run."""
     from pipeline.analysis.study import load_study
+    from pipeline.coding.classify import code_site
+    from pipeline.corpus.ingest import write_site
 
-    prepare_site_data(root, site)
+    site = ingested.site
+    write_site(root, ingested)
+    code_site(root, site)
     lang = report_lang or site_language(root, site)
     staging = fresh_staging(root, site)
     parameters = notebook_parameters(root, site, lang, staging)
@@ -133,6 +178,46 @@ def _worker_context():
     return multiprocessing.get_context("fork" if sys.platform == "linux" else None)
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _start_worker(parent: int) -> None:
+    """A worker ends with the run: on SIGTERM it kills its kernels and itself, and on Linux it gets
+    SIGTERM when the run's process dies, however it died (SIGKILL included). The parent-death
+    signal is tied to the thread that forked the worker: the main thread, which lives as long as
+    the run (the workers are all started by the first ``submit``)."""
+    signal.signal(signal.SIGTERM, _end_worker)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle: it ends the workers
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the run died before the signal was set up
+        _end_worker()
+
+
+def _end_worker(*_) -> None:
+    end_kernels()
+    os._exit(1)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM to every worker: each kills its kernels and exits (running notebooks are abandoned)."""
+    for process in list(pool._processes.values()):  # no public way before Python 3.14's terminate_workers
+        process.terminate()
+
+
+@contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the run as Ctrl-C does: workers and kernels ended, staging folders removed."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _import_notebook_tools() -> None:
     """Import papermill and nbconvert, without the seconds jsonschema spends on ``rfc3987_syntax``.
 
@@ -145,15 +230,6 @@ def _import_notebook_tools() -> None:
     import papermill  # noqa: F401
 
 
-def prepare_site_data(root: Path, site: str) -> None:
-    """Ingest and code a site: ``data/processed/<site>/`` as the notebooks read it."""
-    from pipeline.coding.classify import code_site
-    from pipeline.corpus.ingest import ingest_site
-
-    ingest_site(root, site)
-    code_site(root, site)
-
-
 def site_language(root: Path, site: str) -> str:
     """The language the site's ``study.yaml`` declares: the report speaks the interviews' language."""
     from pipeline.corpus.study_config import load_study_config
@@ -162,9 +238,15 @@ def site_language(root: Path, site: str) -> str:
 
 
 def fresh_staging(root: Path, site: str) -> Path:
+    """An empty ``reports/.<site>.staging/``; what a killed run left of it is removed, and a report a
+    killed two-rename swap left as ``.<site>.previous`` is put back first."""
     staging = Path(root) / REPORTS_DIR / f".{site}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)
+    final, backup = reports_site_dir(root, site), _backup_of(reports_site_dir(root, site))
+    if backup.exists() and not final.exists():
+        backup.rename(final)
+    for stale in (staging, backup):
+        if stale.exists():
+            shutil.rmtree(stale)
     staging.mkdir(parents=True)
     return staging
 
@@ -176,15 +258,37 @@ def notebook_parameters(root: Path, site: str, lang: str, staging: Path) -> dict
 
 
 def swap_into_place(staging: Path, final: Path) -> None:
-    """Replace ``final`` by ``staging`` with renames only: the old report stays until the new one is whole."""
-    backup = final.with_name(f".{final.name}.previous")
-    if backup.exists():
-        shutil.rmtree(backup)
-    if final.exists():
+    """Replace ``final`` by ``staging`` with renames only: the old report stays until the new one is whole.
+
+    Where the system can exchange two folders in one step (Linux's ``renameat2``), there is no moment
+    without a whole report; elsewhere the old one is renamed aside first, and a kill between the two
+    renames is mended by the next run (:func:`fresh_staging`).
+    """
+    if not final.exists():
+        staging.rename(final)
+    elif _exchange(staging, final):
+        shutil.rmtree(staging)  # it now holds the old report
+    else:
+        backup = _backup_of(final)
         final.rename(backup)
-    staging.rename(final)
-    if backup.exists():
+        staging.rename(final)
         shutil.rmtree(backup)
+
+
+def _backup_of(final: Path) -> Path:
+    return final.with_name(f".{final.name}.previous")
+
+
+RENAME_EXCHANGE = 2  # renameat2(2) flag
+AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system or the file system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:
+        return False
+    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
 def write_site_extras(root: Path, study: Study, lang: str, out_dir: Path) -> list[TranscriptPage]:
