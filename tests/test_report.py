@@ -145,10 +145,10 @@ def test_no_notebooks_is_a_one_line_error(tmp_path):
     assert not (root / "reports").exists()
 
 
-def test_a_run_validates_every_site_before_writing_any(small_project, tmp_path):
+def test_a_run_checks_every_site_before_writing_and_writes_only_the_valid_ones(small_project, tmp_path):
+    """Every site is read and checked before any is written; a site that fails is one line and writes nothing."""
     root = tmp_path / "project"
     shutil.copytree(small_project, root)
-    before = file_hashes(root / "data/processed", root / "reports")
     bad = root / "data/raw/bad-site"
     shutil.copytree(root / "data/raw" / SITE, bad)
     (bad / "study.yaml").write_text((bad / "study.yaml").read_text(encoding="utf-8").replace(
@@ -156,12 +156,15 @@ def test_a_run_validates_every_site_before_writing_any(small_project, tmp_path):
     (bad / "informants.csv").write_text((bad / "informants.csv").read_text(encoding="utf-8").replace(
         ",patron,", ",visitor,", 1), encoding="utf-8")
 
-    result = seci(root, "run", "--site", SITE, "--site", "bad-site", "--no-browser")
+    result = seci(root, "run", "--site", "bad-site", "--site", SITE, "--no-browser")
 
     assert result.returncode == 2
-    assert re.fullmatch(r"seci: error: \S*data/raw/bad-site/informants\.csv:\d+: role 'visitor' is not one of .*\n",
-                        result.stderr)
-    assert file_hashes(root / "data/processed", root / "reports") == before
+    errors = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
+    assert len(errors) == 1 and re.fullmatch(
+        r"seci: error: bad-site skipped: \S*data/raw/bad-site/informants\.csv:\d+: role 'visitor' is not one of .*",
+        errors[0])
+    assert not (root / "data/processed/bad-site").exists() and not (root / "reports/bad-site").exists()
+    assert (root / "reports" / SITE / "index.html").is_file()
 
 
 def test_swap_replaces_the_old_report_whole_and_leaves_no_backup(tmp_path):

@@ -74,5 +74,5 @@ def test_the_transcripts_date_is_a_date_and_a_quoted_one_is_refused(tmp_path):
     study.write_text(study.read_text(encoding="utf-8") + "transcripts_date: 2024-03-15\n", encoding="utf-8")
     assert str(load_study_config(site_dir).transcripts_date) == "2024-03-15"
     study.write_text(study.read_text(encoding="utf-8").replace("2024-03-15", '"2024-03-15"'), encoding="utf-8")
-    with pytest.raises(InputError, match="'transcripts_date' must be a date written as YYYY-MM-DD"):
+    with pytest.raises(InputError, match="field 'transcripts_date': must be a date written as YYYY-MM-DD"):
         load_study_config(site_dir)

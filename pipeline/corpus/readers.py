@@ -315,7 +315,8 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
     text beyond the header's last column (a comma that should have been quoted) and any CSV error (a
     cell longer than the csv module's limit, a stray quote) stop with the line.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote never closed is an error at the end of the file, not the rest of the file in one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     width, start = None, 1
     try:
         for row in reader:
@@ -330,7 +331,8 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as error:
-        raise InputError(path, f"malformed CSV: {error}", line=start, fix="check the quoting on that line") from None
+        raise InputError(path, f"malformed CSV row: {error}", line=start,
+                         fix="check the quoting of that row: a quote that opens a cell must close it") from None
 
 
 def _check_header(names: list[str], path: Path, line: int) -> None:
