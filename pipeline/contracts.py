@@ -45,6 +45,13 @@ DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 0
 CI_LEVEL = 0.95
 
+# --- limits on what users hand the commands (README, "The command line"); checked before any work --
+MAX_TEXT_CHARS = 10_000_000  # a line, or a field, of a CSV / TSV / JSON Lines input (a text of about 10 MB)
+MAX_WORKERS = 32  # seci classify --workers
+MAX_SEED = 2**32 - 1  # seci agreement --seed
+MAX_RESAMPLES = 1_000_000  # seci agreement --resamples, and within BOOTSTRAP_MEMORY for the data given
+BOOTSTRAP_MEMORY = 1 << 30  # bytes the bootstrap's arrays may take (1 GiB)
+
 # --- folders --------------------------------------------------------------------------------------
 RAW_DIR = Path("data/raw")
 PROCESSED_DIR = Path("data/processed")

@@ -371,8 +371,6 @@ def read_input(path: str | Path, default_lang: str = "id") -> Iterator[InputRow]
                 yield row
     except UnicodeDecodeError as error:
         raise InputError(path, f"not UTF-8 text (byte {error.start} of a block)", fix="save the file as UTF-8") from None
-    except csv.Error as error:
-        raise InputError(path, f"malformed CSV ({error})", fix="check the quoting of the texts") from None
     if not seen:
         raise InputError(path, "empty file (no rows)", fix=f"give one row per text with the columns {', '.join(INPUT_COLUMNS)}")
 
