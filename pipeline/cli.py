@@ -393,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     agreement.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     agreement.add_argument("--codebook", type=Path, help="list every code of this codebook and reject codes not in it")
     agreement.add_argument("--resamples", type=whole_number(0, MAX_RESAMPLES), default=DEFAULT_RESAMPLES,
-                           help=f"bootstrap resamples for the {CI_LEVEL:.0%} intervals, 0 (none) to {MAX_RESAMPLES:,} "
+                           help=f"bootstrap resamples for the {CI_LEVEL:.0%}% intervals, 0 (none) to {MAX_RESAMPLES:,} "
                            f"and as many as fit in {BOOTSTRAP_MEMORY / 2**30:g} GiB (default {DEFAULT_RESAMPLES})")
     agreement.add_argument("--seed", type=whole_number(0, MAX_SEED), default=DEFAULT_SEED,
                            help=f"bootstrap seed, 0 to {MAX_SEED} (default {DEFAULT_SEED})")
@@ -437,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)
     except SeciError as error:
-        print(f"seci: error: {error}", file=sys.stderr)
+        print(f"seci: error: {error.one_line()}", file=sys.stderr)
         return error.exit_status
     except KeyboardInterrupt:
         print("seci: interrupted; earlier outputs were left as they were", file=sys.stderr)

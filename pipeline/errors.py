@@ -15,6 +15,18 @@ class SeciError(Exception):
 
     exit_status = 2
 
+    def one_line(self) -> str:
+        """The message as one line: line breaks and other control characters that came in with the
+        user's data (a column name, a mark, an id) are written as escapes such as ``\\n``, so they can
+        neither break the line nor reach the terminal."""
+        return "".join(_escaped(char) for char in str(self))
+
+
+def _escaped(char: str) -> str:
+    if char == "\t" or char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
+
 
 class InputError(SeciError):
     """A file a user supplied is unreadable, malformed or inconsistent."""

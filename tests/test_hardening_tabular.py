@@ -247,3 +247,23 @@ def test_a_coder_name_that_is_not_text_is_refused(site_root, tmp_path, capsys):
                          "--root", site_root, "--site", SITE)
     one_line_error(status, err, "ana.csv: coder name", "is not valid text")
     assert not (processed_site_dir(site_root, SITE) / HUMAN_CODINGS_FILE).exists()
+
+
+# --- found by the fuzzing (test_fuzz_tabular.py) ---------------------------------------------------------
+
+@pytest.mark.parametrize("content, shown", [
+    (b'"0\n0"\n', r"(found: 0\n0)"),  # a header cell with a line break
+    (b'"id\x1b[31m",text\n1,x\n', r"(found: id\x1b[31m, text)"),  # a terminal escape
+])
+def test_data_quoted_in_a_message_cannot_break_its_line(tmp_path, capsys, content, shown):
+    (tmp_path / "in.csv").write_bytes(content)
+    status, _, err = run(capsys, "classify", tmp_path / "in.csv", "--out", tmp_path / "out.csv")
+    one_line_error(status, err, "in.csv:1: missing column", shown)
+
+
+@pytest.mark.parametrize("command", ["classify", "agreement", "import-coding"])
+def test_help_of_each_hardened_command_shows(command, capsys):
+    """argparse expands % in help texts: "95% intervals" once broke `seci agreement --help`."""
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0 and "usage: seci " + command in capsys.readouterr().out
