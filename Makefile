@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lab bench clean
+.PHONY: help env run test fuzz lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
@@ -21,8 +21,11 @@ env: $(STAMP) ## Create .venv from the lock file (only when absent or out of dat
 run: $(STAMP) ## Run the whole study on the shipped data: data/processed/ and reports/
 	$(BIN)/seci run
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the whole test suite (with a short fuzzing of the commands)
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP) ## Fuzz classify, agreement and import-coding: thousands of generated files and options
+	SECI_FUZZ=long $(BIN)/python -m pytest -m fuzz --hypothesis-show-statistics
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/
