@@ -36,6 +36,7 @@ from pipeline.errors import InputError
 
 MAX_DIGITS = 4300  # Python's own limit for turning an integer into text (sys.get_int_max_str_digits)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in decoded JSON, a surrogate left is one without its pair
+_SPLIT_TEXTS = "split the text into smaller ones (one per answer or paragraph)"
 csv.field_size_limit(MAX_TEXT_CHARS)  # the csv module's own limit is 131,072 characters
 
 
@@ -112,8 +113,7 @@ def text_lines(path: Path, handle: TextIO) -> Iterator[str]:
         if not line:
             return
         if len(line.rstrip("\r\n")) > MAX_TEXT_CHARS:
-            raise InputError(path, f"a line longer than {MAX_TEXT_CHARS:,} characters", line=number,
-                             fix="split the text into smaller ones (one per answer or paragraph)")
+            raise InputError(path, f"a line longer than {MAX_TEXT_CHARS:,} characters", line=number, fix=_SPLIT_TEXTS)
         yield line
 
 
@@ -125,7 +125,7 @@ def csv_errors(path: Path, reader) -> Iterator[None]:
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             raise InputError(path, f"a field longer than {MAX_TEXT_CHARS:,} characters", line=reader.line_num,
-                             fix="split the text into smaller ones (one per answer or paragraph)") from None
+                             fix=_SPLIT_TEXTS) from None
         raise InputError(path, f"malformed CSV ({error})", line=reader.line_num,
                          fix="check the quoting of the texts") from None
 

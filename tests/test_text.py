@@ -22,7 +22,7 @@ from pipeline.coding import stemming
 from pipeline.coding.matcher import TermMatcher, in_affix_frame, root_forms, term_words
 from pipeline.coding.sastrawi import indonesian_roots
 from pipeline.coding.stemming import Stemmer, stemmer
-from pipeline.coding.tokens import WORD, WORD_PATTERN, SENTENCE_END, Stretches, lowercase, reduplication_base, words
+from pipeline.coding.tokens import SENTENCE_END, WORD, WORD_PATTERN, Stretches, lowercase, reduplication_base, words
 
 ALPHABET = st.sampled_from(list("abcdeiklmnopstuy") + ["İ", "é", "-", "'", "’", ",", ".", "!", "?", " ", "  ", "\n", "\t", "(", ")", "2", "_"])
 
