@@ -21,11 +21,11 @@ env: $(STAMP) ## Create .venv from the lock file (only when absent or out of dat
 run: $(STAMP) ## Run the whole study on the shipped data: data/processed/ and reports/
 	$(BIN)/seci run
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the whole test suite (with a short fuzzing of the commands)
 	$(BIN)/python -m pytest
 
-fuzz: $(STAMP) ## Fuzz every input with the long profile (thousands of generated inputs; prints figures per kind)
-	SECI_FUZZ=long $(BIN)/python -m pytest -m fuzz -s -q -p no:cacheprovider
+fuzz: $(STAMP) ## Fuzz every input and command with the long profile (thousands of generated inputs; prints figures)
+	SECI_FUZZ=long $(BIN)/python -m pytest -m fuzz -s -q -p no:cacheprovider --hypothesis-show-statistics
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (options: make lab ARGS="--port 8890")
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)

@@ -13,9 +13,11 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from pipeline import __version__
 from pipeline.contracts import (
+    BOOTSTRAP_MEMORY,
     CI_LEVEL,
     CODINGS_FILE,
     DEFAULT_RESAMPLES,
@@ -23,6 +25,10 @@ from pipeline.contracts import (
     HUMAN_CODINGS_FILE,
     INFORMANTS_FILE,
     LANGUAGES,
+    MAX_RESAMPLES,
+    MAX_SEED,
+    MAX_TEXT_CHARS,
+    MAX_WORKERS,
     RAW_DIR,
     SEGMENTS_FILE,
     STUDY_FILE,
@@ -63,10 +69,23 @@ def selected_sites(args: argparse.Namespace) -> list[str]:
     return list(args.sites or available)
 
 
-def _whole_number(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return int(text)
+def whole_number(low: int, high: int):
+    """An option type: a whole number from ``low`` to ``high``, else one line saying so (never a traceback,
+    also for thousands of digits)."""
+    def number(text: str) -> int:
+        fits = text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(high))
+        if not (fits and low <= int(text) <= high):
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number from {low:,} to {high:,}")
+        return int(text)
+    return number
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is a :class:`SeciError` like any other: one line saying
+    what is wrong and where to read how it is done, instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SeciError(f"{message}; see `{self.prog} --help`")
 
 
 # --- seci run -----------------------------------------------------------------------------------------
@@ -195,9 +214,11 @@ def export_codebook_command(args: argparse.Namespace) -> int:
 def classify_command(args: argparse.Namespace) -> int:
     from pipeline.coding.classify import classify_file
     from pipeline.coding.codebook import load_codebook
+    from pipeline.files import check_writable
 
+    check_writable(Path(args.out), option="--out")
     codebook = load_codebook(args.codebook)
-    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=max(1, args.workers))
+    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=args.workers)
     print(f"{args.input}: {rows} rows, {coded} with at least one code -> {args.out}")
     return 0
 
@@ -340,7 +361,7 @@ def import_qdpx_command(args: argparse.Namespace) -> int:
 # --- the parser ------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="seci",
         description="seci-kit: ingest interview transcripts, code them with a SECI codebook, "
         "and build the findings report.",
@@ -419,14 +440,17 @@ def build_parser() -> argparse.ArgumentParser:
         "classify", help="code the texts of a CSV or JSON Lines file with a codebook",
         description="Code every row of INPUT (CSV or JSON Lines with columns id, text and optionally lang) "
         "and write OUTPUT (format by extension): id, codes (codebook order, ';'-joined), primary_code, "
-        "and per code its score, status (practice/barrier) and evidence (term@start-end).",
+        "and per code its score, status (practice/barrier) and evidence (term@start-end). "
+        f"A text may hold up to {MAX_TEXT_CHARS:,} characters (no line or field of INPUT may be longer): "
+        "split longer ones, e.g. one per answer or paragraph.",
     )
     classify.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file with columns id, text [, lang]")
     classify.add_argument("--out", required=True, metavar="OUTPUT", help="the .csv or .jsonl file to write")
     classify.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     classify.add_argument("--lang", choices=LANGUAGES, default="id",
                           help="language of the rows without a lang value (default: id)")
-    classify.add_argument("--workers", type=int, default=1, metavar="N", help="processes to code with (default: 1)")
+    classify.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=1, metavar="N",
+                          help=f"processes to code with, 1 to {MAX_WORKERS} (default: 1)")
     classify.set_defaults(handler=classify_command)
 
     code = commands.add_parser(
@@ -465,9 +489,11 @@ def build_parser() -> argparse.ArgumentParser:
                            help="the coder of GOLD to compare, when GOLD holds several (codings.csv format, coder column)")
     agreement.add_argument("--pred-coder", metavar="NAME", help="the same for PRED")
     agreement.add_argument("--codebook", type=Path, help="list every code of this codebook and reject codes not in it")
-    agreement.add_argument("--resamples", type=_whole_number, default=DEFAULT_RESAMPLES,
-                           help=f"bootstrap resamples for the {CI_LEVEL:.0%}% intervals (0: none; default {DEFAULT_RESAMPLES})")
-    agreement.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
+    agreement.add_argument("--resamples", type=whole_number(0, MAX_RESAMPLES), default=DEFAULT_RESAMPLES,
+                           help=f"bootstrap resamples for the {CI_LEVEL:.0%}% intervals, 0 (none) to {MAX_RESAMPLES:,} "
+                           f"and as many as fit in {BOOTSTRAP_MEMORY / 2**30:g} GiB (default {DEFAULT_RESAMPLES})")
+    agreement.add_argument("--seed", type=whole_number(0, MAX_SEED), default=DEFAULT_SEED,
+                           help=f"bootstrap seed, 0 to {MAX_SEED} (default {DEFAULT_SEED})")
     agreement.set_defaults(handler=agreement_command)
 
     sheet = commands.add_parser(
@@ -525,9 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)
     except SeciError as error:
         print(f"seci: error: {error}", file=sys.stderr)

@@ -62,6 +62,12 @@ MAX_TERMS = 20_000                # keywords and barrier cues in a codebook
 MAX_TERM_CHARS = 100              # characters in one keyword or cue
 MAX_WEIGHT = 1_000                # thresholds and keyword weights: positive, at most this
 MAX_BARRIER_WINDOW = 1_000        # barrier.window, in tokens
+# --- limits on what users hand the commands (README, "The command line"); checked before any work --
+MAX_TEXT_CHARS = 10_000_000  # a line, or a field, of a CSV / TSV / JSON Lines input (a text of about 10 MB)
+MAX_WORKERS = 32  # seci classify --workers
+MAX_SEED = 2**32 - 1  # seci agreement --seed
+MAX_RESAMPLES = 1_000_000  # seci agreement --resamples, and within BOOTSTRAP_MEMORY for the data given
+BOOTSTRAP_MEMORY = 1 << 30  # bytes the bootstrap's arrays may take (1 GiB)
 
 # --- folders --------------------------------------------------------------------------------------
 RAW_DIR = Path("data/raw")

@@ -10,18 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 
 
-# Every character str.splitlines() breaks at, shown escaped: a message quotes what users wrote (a key, a
-# file name, a label), and whatever that holds, the message stays one line.
-_LINE_BREAKS = {ord(char): repr(char)[1:-1] for char in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
-
-
 class SeciError(Exception):
     """Bad input or a failed stage, with a message fit to show the user as is: always one line."""
 
     exit_status = 2
 
     def __init__(self, message: str):
-        super().__init__(str(message).translate(_LINE_BREAKS))
+        # A message quotes what users wrote (a key, a file name, a column, an id): line breaks and other
+        # control characters in it are written as escapes such as ``\\n``, so they can neither break
+        # the line nor reach the terminal.
+        super().__init__("".join(_escaped(char) for char in str(message)))
+
+
+def _escaped(char: str) -> str:
+    if char == "\t" or char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
 
 
 class InputError(SeciError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import tracemalloc
 
 import krippendorff
 import numpy as np
@@ -152,6 +153,26 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
     for code in "ab":
         low, high = first.intervals.loc[f"kappa:{code}"]
         assert low < first.per_code.at[code, "kappa"] < high
+
+
+@pytest.mark.parametrize("units, codes, primaries, resamples", [
+    (2, 1, 1, 20_000), (300, 10, 10, 2_000), (5_000, 1, 1, 1_000), (40, 30, 30, 1_000), (60, 60, 2, 500),
+])
+def test_bootstrap_memory_stays_under_its_bound(units, codes, primaries, resamples):
+    """The bound --resamples is checked against (1 GiB in all) holds the measured peak of the arrays."""
+    rng = np.random.default_rng(units)
+    names = [f"c{n:02}" for n in range(codes)]
+    gold = {f"u{n}": (names[n % primaries], *(c for c in names if rng.random() < 0.3)) for n in range(units)}
+    pred = {f"u{n}": (names[(n + 1) % primaries], *(c for c in names if rng.random() < 0.3)) for n in range(units)}
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        agreement.bootstrap_intervals(gold, pred, sorted(gold), names, resamples=resamples, seed=0)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    per_resample, once = agreement.bootstrap_bytes(units, codes)
+    assert peak <= resamples * per_resample + once
 
 
 def test_resample_counts_reproduce_sklearn_on_the_full_sample():

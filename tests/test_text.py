@@ -22,7 +22,7 @@ from pipeline.coding import stemming
 from pipeline.coding.matcher import TermMatcher, in_affix_frame, root_forms, term_words
 from pipeline.coding.sastrawi import indonesian_roots
 from pipeline.coding.stemming import Stemmer, stemmer
-from pipeline.coding.tokens import WORD_PATTERN, lowercase, reduplication_base, same_sentence, words, words_between
+from pipeline.coding.tokens import SENTENCE_END, WORD, WORD_PATTERN, Stretches, lowercase, reduplication_base, words
 
 ALPHABET = st.sampled_from(list("abcdeiklmnopstuy") + ["İ", "é", "-", "'", "’", ",", ".", "!", "?", " ", "  ", "\n", "\t", "(", ")", "2", "_"])
 
@@ -52,10 +52,22 @@ def test_full_reduplication_is_undone():
 
 
 def test_sentence_ends_and_word_counts_between_two_places():
-    sample = "diskusi ini belum jalan. Belum ada kendala"
-    assert same_sentence(sample, 7, 18) and not same_sentence(sample, 7, 35)
-    assert words_between(sample, 7, 18) == 2  # between "diskusi" and "jalan": ini, belum
-    assert words_between(sample, 10, 10) == 0
+    sample = Stretches("diskusi ini belum jalan. Belum ada kendala")
+    assert sample.same_sentence(7, 18) and not sample.same_sentence(7, 35)
+    assert sample.fewer_words(7, 18, 3) and not sample.fewer_words(7, 18, 2)  # "diskusi" to "jalan": ini, belum
+    assert sample.fewer_words(10, 10, 1) and not sample.fewer_words(10, 10, 0)
+
+
+@given(st.lists(ALPHABET, max_size=60).map("".join), st.data())
+def test_stretches_answer_as_scanning_the_stretch_would(sample, data):
+    """Stretches answers from sentence ends and word starts found once; scanning each stretch is the definition."""
+    stretches = Stretches(sample)
+    for _ in range(5):
+        start, end, count = (data.draw(st.integers(0, len(sample))), data.draw(st.integers(0, len(sample))),
+                             data.draw(st.integers(0, 4)))
+        assert stretches.same_sentence(start, end) == (SENTENCE_END.search(sample, start, max(start, end)) is None)
+        held = len(WORD.findall(sample, start, end)) if end > start else 0
+        assert stretches.fewer_words(start, end, count) == (held < count)
 
 
 # --- stems --------------------------------------------------------------------------------------------

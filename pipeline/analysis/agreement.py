@@ -50,8 +50,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, precision_recall_fscore_support
 
-from pipeline.contracts import CI_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
-from pipeline.errors import InputError
+from pipeline.contracts import BOOTSTRAP_MEMORY, CI_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
+from pipeline.errors import InputError, SeciError
 from pipeline.files import delimited_records, json_lines_records
 
 Coding = dict[str, tuple[str, ...]]
@@ -318,6 +318,7 @@ def compare_codings(
         gold, pred = restrict_codes(gold, codes), restrict_codes(pred, codes)
     if not codes:
         raise ValueError("no code to compare: neither coding assigns one")
+    check_resamples(resamples, len(units), len(codes))
     gold_matrix, pred_matrix = presence_matrix(gold, units, codes), presence_matrix(pred, units, codes)
     per_code = _per_code(gold, pred, units, codes, gold_matrix, pred_matrix)
     micro = precision_recall_f1(gold_matrix.ravel(), pred_matrix.ravel())  # pooled counts over all codes
@@ -410,6 +411,31 @@ def _note(gold_count: int, pred_count: int, n_units: int) -> str:
 
 
 # --- bootstrap ------------------------------------------------------------------------------------
+
+
+def bootstrap_bytes(units: int, codes: int) -> tuple[int, int]:
+    """An upper bound on the memory :func:`bootstrap_intervals` takes: (bytes per resample, bytes once).
+
+    Per resample, 8 bytes a number: the unit weights twice while they turn from counts to floats, and
+    numpy's temporaries beside them (3 x units; measured: just under 2 x units), the 2x2 tables and
+    statistics per code (20 x codes), the primary-code tables and their kappa (2 x labels², labels = the
+    codes and the no-code label); once: each unit's primary-code pair (units x labels²). A test holds
+    the measured peak under it.
+    """
+    labels = codes + 1
+    return 8 * (3 * units + 20 * codes + 2 * labels**2), 8 * units * labels**2
+
+
+def check_resamples(resamples: int, units: int, codes: int) -> None:
+    """Stop before any work when the bootstrap's arrays would take more than :data:`BOOTSTRAP_MEMORY`."""
+    per_resample, once = bootstrap_bytes(units, codes)
+    if not resamples or resamples * per_resample + once <= BOOTSTRAP_MEMORY:
+        return
+    most = max(0, (BOOTSTRAP_MEMORY - once) // per_resample)
+    raise SeciError(
+        f"{resamples:,} bootstrap resamples of {units:,} units and {codes:,} codes would need about "
+        f"{(resamples * per_resample + once) / 2**30:,.1f} GiB, more than the {BOOTSTRAP_MEMORY / 2**30:g} GiB "
+        f"allowed; use at most {most:,} resamples (--resamples), or 0 for no intervals")
 
 
 def bootstrap_intervals(

@@ -27,10 +27,11 @@ import json
 import math
 import multiprocessing
 import re
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +39,7 @@ import pandas as pd
 
 from pipeline.coding.codebook import Codebook, Keyword, load_codebook
 from pipeline.coding.matcher import TermMatcher
-from pipeline.coding.tokens import same_sentence, words_between
+from pipeline.coding.tokens import Stretches
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
 )
@@ -178,12 +179,13 @@ def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: 
         by_code.setdefault(hit.code_id, []).append(hit)
     codings = []
     positions = codebook.code_positions
+    nearby = _Cues(text, cues, codebook.barrier_window) if cues else None
     for code_id in sorted(by_code, key=positions.__getitem__):  # codebook order
         code = codebook.codes[positions[code_id]]
         evidence = _counted(by_code[code_id])
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
         if score >= code.threshold:
-            near = cues and any(_near(text, hit, cue, codebook.barrier_window) for hit in evidence for cue in cues)
+            near = nearby is not None and any(map(nearby.near, evidence))
             codings.append(Coding(code.id, score, BARRIER if near else PRACTICE, evidence))
     return codings
 
@@ -204,13 +206,34 @@ def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
     return tuple(counted)
 
 
-def _near(text: str, hit: Hit, cue: tuple[int, int], window: int) -> bool:
-    """Whether a cue overlaps the hit, or shares its sentence with fewer than ``window`` words between."""
-    cue_start, cue_end = cue
-    if cue_start < hit.end and hit.start < cue_end:
-        return True
-    gap_start, gap_end = (hit.end, cue_start) if hit.start < cue_start else (cue_end, hit.start)
-    return same_sentence(text, gap_start, gap_end) and words_between(text, gap_start, gap_end) < window
+class _Cues:
+    """The barrier cues of one text, and whether one is near a hit.
+
+    A cue is near a hit when it overlaps it, or shares its sentence with fewer than ``window`` words
+    between. Only the cues that overlap a hit and the nearest cue on each side of it need a look: a
+    cue farther off on one side has the nearer one's stretch inside its own, so at least as many
+    words and sentence ends between. That keeps a long text with many hits and cues linear.
+    """
+
+    def __init__(self, text: str, cues: list[tuple[int, int]], window: int):
+        cues = sorted(cues)
+        self.starts = [start for start, _ in cues]
+        self.reach = list(accumulate((end for _, end in cues), max))  # the farthest end of the cues so far
+        self.stretches = Stretches(text)
+        self.window = window
+
+    def near(self, hit: Hit) -> bool:
+        starts, reach = self.starts, self.reach
+        after = bisect_left(starts, hit.end)  # the first cue that starts at or after the hit's end
+        if after and reach[after - 1] > hit.start:
+            return True  # a cue that starts before the hit ends, ends after it starts: they overlap
+        if after < len(starts) and self._close(hit.end, starts[after]):
+            return True
+        before = bisect_right(starts, hit.start)  # the cues up to here end before the hit starts
+        return before > 0 and self._close(reach[before - 1], hit.start)
+
+    def _close(self, start: int, end: int) -> bool:
+        return self.stretches.same_sentence(start, end) and self.stretches.fewer_words(start, end, self.window)
 
 
 def primary_code(codings: list[Coding]) -> str:
@@ -361,8 +384,6 @@ def read_input(path: str | Path, default_lang: str = "id") -> Iterator[InputRow]
                 yield row
     except UnicodeDecodeError as error:
         raise InputError(path, f"not UTF-8 text (byte {error.start} of a block)", fix="save the file as UTF-8") from None
-    except csv.Error as error:
-        raise InputError(path, f"malformed CSV ({error})", fix="check the quoting of the texts") from None
     if not seen:
         raise InputError(path, "empty file (no rows)", fix=f"give one row per text with the columns {', '.join(INPUT_COLUMNS)}")
 

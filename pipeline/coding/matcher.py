@@ -306,6 +306,34 @@ def _sentences_around(text: str, occurrences: list[tuple[int, int, int]]) -> tup
     return before.end() if before else 0, after.end() if after else len(text)
 
 
+_PIECE_REACH = 64  # characters per white-space piece looked at first around an anchor (more when needed)
+
+
+def _pieces_before(text: str, start: int, count: int) -> list[str]:
+    """The last ``count`` white-space pieces of ``text[:start]``, nearest first, as
+    ``text[:start].rsplit(None, count)`` gives them, from a stretch just long enough: splitting the
+    whole text before every anchor took a long text quadratic time."""
+    reach = _PIECE_REACH * (count + 1)
+    while True:
+        low = max(0, start - reach)
+        pieces = text[low:start].rsplit(None, count)
+        if low == 0 or len(pieces) > count:  # more than ``count`` pieces: the farthest one is whole
+            return pieces[::-1][:count]
+        reach *= 4
+
+
+def _pieces_after(text: str, end: int, count: int) -> list[str]:
+    """The first ``count`` white-space pieces of ``text[end:]``, as ``text[end:].split(None, count)``
+    gives them, from a stretch just long enough (see :func:`_pieces_before`)."""
+    reach = _PIECE_REACH * (count + 1)
+    while True:
+        high = end + reach
+        pieces = text[end:high].split(None, count)
+        if high >= len(text) or len(pieces) > count:
+            return pieces[:count]
+        reach *= 4
+
+
 class TermMatcher:
     """Finds where terms (words, phrases, ``prefix*`` globs) occur in texts of one language.
 
@@ -391,12 +419,17 @@ class TermMatcher:
         starts = list(accumulate((len(data) + 1 for data in encoded), initial=0))  # each text's first byte
         anchors, word_at, main_terms = scan.anchors, WORD_AT.match, self._main_terms
         leading = set()
+        converted = (-1, 0, 0)  # (text, byte offset, character offset) of the last match in a non-ASCII text
         for match in scan.finditer(joined.encode() if ascii_only else b"\n".join(encoded)):
             at = match.start()
             n = bisect_right(starts, at) - 1
             text, start = texts[n], at - starts[n]
             if not ascii_only and len(encoded[n]) != len(text):
-                start = len(encoded[n][:start].decode("utf-8", "surrogatepass"))
+                # From the last match's offsets on: decoding from the text's start each time was quadratic.
+                if converted[0] != n:
+                    converted = (n, 0, 0)
+                start = converted[2] + len(encoded[n][converted[1]:start].decode("utf-8", "surrogatepass"))
+                converted = (n, at - starts[n], start)
             word = word_at(text, start)  # None inside a word
             if word is None:
                 continue
@@ -421,9 +454,9 @@ class TermMatcher:
         white-space pieces around it: the words next to the anchor end or start their piece (so the
         anchor must start or end its own), the words between are whole pieces."""
         most_before, most_after = anchor.reach
-        before = (lowered[:start].rsplit(None, most_before)[::-1][:most_before]  # nearest first
+        before = (_pieces_before(lowered, start, most_before)
                   if most_before and (start == 0 or lowered[start - 1].isspace()) else [])
-        after = (lowered[end:].split(None, most_after)[:most_after]
+        after = (_pieces_after(lowered, end, most_after)
                  if most_after and (end == len(lowered) or lowered[end].isspace()) else [])
         candidates = [phrase for word_id in (self._edges(before[0]).last_ids if before else ())
                       for phrase in anchor.by_word_before.get(word_id, ())]

@@ -41,11 +41,12 @@ import pandas as pd
 from pipeline.analysis.agreement import Coding
 from pipeline.coding.classify import site_codebook
 from pipeline.contracts import (
-    CLASSIFIER_CODER_PREFIX, CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENTS_FILE,
+    CLASSIFIER_CODER_PREFIX, CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENT_COLUMNS,
+    SEGMENTS_FILE,
     processed_site_dir,
 )
 from pipeline.errors import InputError
-from pipeline.files import write_bytes, write_csv
+from pipeline.files import csv_errors, read_table, text_lines, write_bytes, write_csv
 
 SEGMENT_INFO = ["segment_id", "informant_id", "role", "question", "text"]
 COMMENT = "comment"
@@ -91,18 +92,17 @@ def write_review_sheet(root: str | Path, site: str, out_path: str | Path | None 
                        with_classifier_codes: bool = False) -> Path:
     """Write a site's review sheet (default ``data/processed/<site>/review_sheet.csv``); returns its path."""
     out_path = Path(out_path) if out_path else processed_site_dir(Path(root), site) / REVIEW_SHEET_FILE
-    codings = _read_processed(root, site, CODINGS_FILE) if with_classifier_codes else None
-    sheet = review_sheet(_read_processed(root, site, SEGMENTS_FILE), site_codebook(root, site).code_ids, codings)
+    codings = _read_processed(root, site, CODINGS_FILE, CODING_COLUMNS) if with_classifier_codes else None
+    sheet = review_sheet(_read_processed(root, site, SEGMENTS_FILE, SEGMENT_COLUMNS), site_codebook(root, site).code_ids,
+                         codings)
     safe = sheet.map(spreadsheet_cell)
     write_bytes(out_path, safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     return out_path
 
 
-def _read_processed(root: str | Path, site: str, name: str) -> pd.DataFrame:
-    path = processed_site_dir(Path(root), site) / name
-    if not path.is_file():
-        raise InputError(path, "file not found", fix=f"run `seci ingest --site {site}` and `seci code --site {site}` first")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+def _read_processed(root: str | Path, site: str, name: str, columns: list[str]) -> pd.DataFrame:
+    return read_table(processed_site_dir(Path(root), site) / name, columns,
+                      fix=f"run `seci ingest --site {site}` and `seci code --site {site}` first")
 
 
 # --- reading filled sheets ------------------------------------------------------------------------------
@@ -128,7 +128,12 @@ def read_review_sheet(path: str | Path, segments: pd.DataFrame, code_ids: Sequen
         raise InputError(path, "not UTF-8 text", fix="save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)") from None
     header_line = text.split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() == ".tsv" else max(",;\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text_lines(path, io.StringIO(text, newline="")), delimiter=delimiter)
+    with csv_errors(path, reader):
+        return _sheet_coding(path, reader, segments, code_ids)
+
+
+def _sheet_coding(path: Path, reader, segments: pd.DataFrame, code_ids: Sequence[str]) -> Coding:
     header = [name.strip() for name in next(reader, [])]
     columns = _sheet_columns(path, header, code_ids)
     texts = dict(zip(segments["segment_id"], segments["text"]))
@@ -211,7 +216,7 @@ def import_coding(root: str | Path, site: str, sheets: Sequence[str | Path], cod
 
     Rows of other coders already in the file are kept; a coder imported again is replaced.
     """
-    segments = _read_processed(root, site, SEGMENTS_FILE)
+    segments = _read_processed(root, site, SEGMENTS_FILE, SEGMENT_COLUMNS)
     segments = segments[segments["speaker"] == "informant"]
     code_ids = list(site_codebook(root, site).code_ids)
     codings: dict[str, Coding] = {}
@@ -231,7 +236,8 @@ def import_coding(root: str | Path, site: str, sheets: Sequence[str | Path], cod
 def merge_human_codings(out_path: Path, new: pd.DataFrame, segment_order: list[str], code_ids: list[str]) -> pd.DataFrame:
     """Write ``new`` into ``out_path``: the coders of ``new`` replace their rows there, other coders' are kept."""
     if out_path.is_file():
-        kept = pd.read_csv(out_path, dtype=str, keep_default_na=False, encoding="utf-8")
+        kept = read_table(out_path, CODING_COLUMNS,
+                          fix="restore it from a copy, or delete it and import every coder's sheets again")
         new = pd.concat([kept[~kept["coder"].isin(set(new["coder"]))], new.astype(str)], ignore_index=True)
     new = _sorted_codings(new.astype(str), segment_order, code_ids)
     write_csv(out_path, new)
@@ -243,6 +249,11 @@ def _checked_coder(sheet: Path, name: str) -> str:
     if not name or name.startswith(CLASSIFIER_CODER_PREFIX):
         raise InputError(sheet, f"coder name {name!r} is empty or reserved for the classifier",
                          fix="give the coder's name, e.g. --coder ana")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a byte of the command line that is no character in this locale
+        raise InputError(sheet, f"coder name {name!r} is not valid text (it cannot be written as UTF-8)",
+                         fix="give the coder's name in letters, e.g. --coder ana") from None
     return name
 
 
