@@ -324,7 +324,7 @@ def test_a_long_turn_of_many_lines_is_read_in_linear_time(tmp_path):
 @pytest.mark.parametrize("text, problem", [
     ("speaker,text\nInforman,\"Ya, sering\",extra\n", r"t\.csv:2: 3 cells in a row under a header of 2; put quotes"),
     ("speaker,text,speaker\nInforman,Ya,x\n", r"t\.csv:1: column 'speaker' is named twice in the header"),
-    ("speaker,text\nInforman,\"" + ("x" * 70_000 + "\n") * 2 + "\"\n", r"t\.csv:2: malformed CSV row: field larger than field limit"),
+    ("speaker,text\nInforman,\"" + ("x" * 70_000 + "\n") * 2 + "\"\n", r"t\.csv:2: line of 140,001 characters, more than the limit of 100,000"),
 ])
 def test_csv_transcript_shapes_are_one_line_with_their_line(tmp_path, text, problem):
     path = tmp_path / "t.csv"

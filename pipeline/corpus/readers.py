@@ -321,6 +321,8 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         for row in reader:
             cells = [cell.strip() for cell in row]
+            for cell in cells:
+                _check_line(cell, start, path)
             if any(cells):
                 if width is None:
                     _check_header(cells, path, start)
