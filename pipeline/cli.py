@@ -69,6 +69,14 @@ def selected_sites(args: argparse.Namespace) -> list[str]:
     return list(args.sites or available)
 
 
+def one_site(args: argparse.Namespace, why: str) -> str:
+    """The one site a command works on (``--site``, or the project's only site)."""
+    sites = selected_sites(args)
+    if len(sites) != 1:
+        raise SeciError(f"{why}; name it with --site (sites: {', '.join(sites)})")
+    return sites[0]
+
+
 def whole_number(low: int, high: int):
     """An option type: a whole number from ``low`` to ``high``, else one line saying so (never a traceback,
     also for thousands of digits)."""
@@ -320,11 +328,9 @@ def review_sheet_command(args: argparse.Namespace) -> int:
 def import_coding_command(args: argparse.Namespace) -> int:
     from pipeline.report.review import import_coding
 
-    sites = selected_sites(args)
-    if len(sites) != 1:
-        raise SeciError(f"the sheets must belong to one site; name it with --site (sites: {', '.join(sites)})")
-    codings = import_coding(args.root, sites[0], args.sheets, coder=args.coder)
-    out_path = processed_site_dir(Path(args.root), sites[0]) / HUMAN_CODINGS_FILE
+    site = one_site(args, "the sheets must belong to one site")
+    codings = import_coding(args.root, site, args.sheets, coder=args.coder)
+    out_path = processed_site_dir(Path(args.root), site) / HUMAN_CODINGS_FILE
     for coder, rows in codings.groupby("coder", sort=True):
         print(f"{coder}: {rows['segment_id'].nunique()} segments coded")
     print(f"-> {out_path}")
@@ -346,10 +352,8 @@ def export_qdpx_command(args: argparse.Namespace) -> int:
 def import_qdpx_command(args: argparse.Namespace) -> int:
     from pipeline.report.qdpx_import import import_qdpx
 
-    sites = selected_sites(args)
-    if len(sites) != 1:
-        raise SeciError(f"a project belongs to one site; name it with --site (sites: {', '.join(sites)})")
-    result = import_qdpx(args.root, sites[0], args.file, args.out, with_classifier=args.with_classifier)
+    site = one_site(args, "a project belongs to one site")
+    result = import_qdpx(args.root, site, args.file, args.out, with_classifier=args.with_classifier)
     for coder, rows in result.codings.groupby("coder", sort=True):
         print(f"{coder}: {len(rows)} codings of {rows['segment_id'].nunique()} segments")
     for message in result.messages():
