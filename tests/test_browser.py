@@ -110,7 +110,8 @@ def inject_payloads(site_dir: Path) -> None:
     codebook = codebook.replace("Sharing and creating tacit", f"{PAYLOAD} Sharing and creating tacit", 1)
     (site_dir / "codebook.yaml").write_text(codebook, encoding="utf-8")
     informants = site_dir / "informants.csv"
-    informants.write_text(informants.read_text(encoding="utf-8").replace("human resources", quoted), encoding="utf-8")
+    csv_cell = '"' + PAYLOAD.replace('"', '""') + '"'  # as a spreadsheet saves it
+    informants.write_text(informants.read_text(encoding="utf-8").replace("human resources", csv_cell), encoding="utf-8")
     for transcript in (site_dir / "transcripts").glob("*.txt"):
         text = transcript.read_text(encoding="utf-8")
         transcript.write_text(text.replace("\nInformant: ", f"\nInformant: {PAYLOAD} "), encoding="utf-8")
