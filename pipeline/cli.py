@@ -106,24 +106,12 @@ def run_command(args: argparse.Namespace) -> int:
     """
     import webbrowser
 
-    from pipeline.corpus.ingest import build_site
     from pipeline.report.notebooks import find_notebooks
-    from pipeline.report.run import run_study
+    from pipeline.report.run import run_sites
 
     root, sites = Path(args.root), selected_sites(args)
     find_notebooks(root)  # no notebooks fails every site alike: one error, before any site
-    failed: dict[str, SeciError] = {}
-    for site in sites:
-        try:
-            build_site(root, site)
-        except SeciError as error:
-            failed[site] = error
-    indexes = []
-    for site in (site for site in sites if site not in failed):
-        try:
-            indexes += run_study(root, [site], report_lang=args.report_lang)
-        except SeciError as error:
-            failed[site] = error
+    indexes, failed = run_sites(root, sites, report_lang=args.report_lang)
     if len(indexes) >= 2:  # every reported site side by side: reports/cross-site/ and reports/index.html
         from pipeline.report.cross_site import write_cross_site
 

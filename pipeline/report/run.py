@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Iterator
 from pipeline.contracts import (
     ARTICLE_FINDINGS_FILE, INDEX_FILE, QDPX_FILE, REPORTS_DIR, REVIEW_SHEET_FILE, raw_site_dir, reports_site_dir,
 )
-from pipeline.errors import StageError
+from pipeline.errors import SeciError, StageError
 from pipeline.files import project_lock
 from pipeline.report.index import write_index
 from pipeline.report.manifest import write_manifest
@@ -60,17 +60,31 @@ WORKERS = os.cpu_count() or 2  # notebooks at once, each in its own kernel (two 
 SOURCE_DATE_EPOCH = "315532800"
 
 
-def run_study(root: str | Path, sites: list[str], *, report_lang: str | None = None,
-              progress: bool = True) -> list[Path]:
-    """Ingest, code and report every site; returns each site's ``index.html``.
+def run_sites(root: str | Path, sites: list[str], *, report_lang: str | None = None,
+              progress: bool = True) -> tuple[list[Path], dict[str, SeciError]]:
+    """Ingest, code and report each site on its own; returns the ``index.html`` of every site reported
+    and the error of every site that was not.
 
-    Raises :class:`StageError` naming the notebook and cell when a notebook fails, and the stages'
-    own errors on bad input; either way no report folder is changed.
+    Under one project lock, every site is read and checked before any is written; a site that fails
+    its check, or one of its notebooks (:class:`StageError` naming the notebook and cell), keeps its
+    previous outputs and stops no other site.
     """
     root = Path(root)
+    indexes: list[Path] = []
+    failed: dict[str, SeciError] = {}
     with project_lock(root), _terminated_as_interrupt():
-        ingested = validate_sites(root, sites)
-        return _run_validated(root, ingested, report_lang, progress)
+        valid = []
+        for site in sites:
+            try:
+                valid += validate_sites(root, [site])
+            except SeciError as error:
+                failed[site] = error
+        for ingested in valid:
+            try:
+                indexes += _run_validated(root, [ingested], report_lang, progress)
+            except SeciError as error:
+                failed[ingested.site] = error
+    return indexes, failed
 
 
 def _run_validated(root: Path, ingested: list[IngestedSite], report_lang: str | None, progress: bool) -> list[Path]:
