@@ -454,4 +454,6 @@ def test_a_transcript_over_a_limit_stops_at_once_with_the_limit_named(name, tran
             (site / relative).write_bytes(data)
         status, err = seci("ingest", "--root", folder, "--site", SITE)
     assert status == 2 and limit in err, err
-    assert time.monotonic() - started < 5
+    # A guard against a hang or a quadratic read, not a speed target: it stops within a second or two on an
+    # idle machine, and a bound this loose does not flake when the machine is busy.
+    assert time.monotonic() - started < 30
