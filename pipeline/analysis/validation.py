@@ -145,16 +145,14 @@ def reference_validation(study: Study, reference: ReferenceCoding | None, humans
                    else text("validation.no_reference_no_humans", lang, site=code_span(study.site)))
         return Part(heading + text("validation.no_reference_coding", lang, path=where) + " " + instead)
     name, classifier = classifier_coding(study)
-    gold = agreement.codings_by_coder(reference.reference)
-    gold_name, gold_coding = next(iter(gold.items()))
+    gold_name, gold_coding = next(iter(agreement.codings_by_coder(reference.reference).items()))
     codes = study.codes()
-    result = agreement.compare_codings(gold_coding, classifier, codes=codes, units=list(gold_coding),
-                                       resamples=resamples, seed=seed)
+    results = reference_comparisons(study, gold_name, gold_coding, agreement.codings_by_coder(reference.coders),
+                                    name, classifier, resamples, seed)
+    result = results[gold_name, name]
     status = status_agreement(reference.reference, study.codings, codes, units=list(gold_coding))
     total = status.iloc[-1]
     status.insert(1, "code", [study.label(c, lang) if c in codes else text("validation.all_codes", lang) for c in status["code_id"]])
-    coders = agreement.codings_by_coder(reference.coders)
-    comparisons = reference_comparisons(study, gold_name, gold_coding, coders, name, classifier, lang, resamples, seed)
     markdown = heading + provenance(reference, lang) + "\n\n" + text(
         "validation.reference_intro", lang, path=where, units=result.n_units, coder=literal(gold_name),
         classifier=code_span(name), seci_kappa=_fmt(mean_kappa(result, seci_codes(study))),
@@ -163,8 +161,8 @@ def reference_validation(study: Study, reference: ReferenceCoding | None, humans
     return Part(markdown, [
         Table("validation_reference_codes", per_code_table(result, study, lang), text("validation.cap_reference_codes", lang)),
         Table("validation_reference_status", status, text("validation.cap_reference_status", lang)),
-        Table("validation_reference_summary", comparisons["summary"], text("validation.cap_reference_summary", lang)),
-        Table("validation_reference_coders", comparisons["per_code"], text("validation.cap_reference_coders", lang)),
+        Table("validation_reference_summary", comparison_summary(study, results), text("validation.cap_reference_summary", lang)),
+        Table("validation_reference_coders", comparison_per_code(study, results, lang), text("validation.cap_reference_coders", lang)),
     ])
 
 
@@ -179,26 +177,34 @@ def provenance(reference: ReferenceCoding, lang: str) -> str:
 
 
 def reference_comparisons(study: Study, gold_name: str, gold: agreement.Coding, coders: dict[str, agreement.Coding],
-                          classifier_name: str, classifier: agreement.Coding, lang: str,
-                          resamples: int, seed: int) -> dict[str, pd.DataFrame]:
-    """Each pair of the reference's coders, each coder against the adjudicated set, and the classifier
-    against it: a summary row per comparison, and kappa and alpha per code with their intervals."""
-    codes = study.codes()
+                          classifier_name: str, classifier: agreement.Coding,
+                          resamples: int, seed: int) -> dict[tuple[str, str], agreement.Agreement]:
+    """(reference, compared) -> their agreement over every code, on the reference's units: each pair of
+    the reference's coders, each coder against the adjudicated set, then the classifier against it."""
     pairs = [(first, coders[first], second, coders[second]) for first, second in itertools.combinations(coders, 2)]
     pairs += [(gold_name, gold, coder, coding) for coder, coding in coders.items()]
     pairs.append((gold_name, gold, classifier_name, classifier))
-    summary, per_code = [], []
-    for reference, reference_coding, compared, compared_coding in pairs:
-        result = agreement.compare_codings(reference_coding, compared_coding, codes=codes, units=list(reference_coding),
-                                           resamples=resamples, seed=seed)
-        summary.append({**summary_row(reference, compared, result), "mean_kappa": mean_kappa(result, codes),
-                        "mean_kappa_seci": mean_kappa(result, seci_codes(study))})
+    return {(reference, compared): agreement.compare_codings(reference_coding, compared_coding, codes=study.codes(),
+                                                             units=list(reference_coding), resamples=resamples, seed=seed)
+            for reference, reference_coding, compared, compared_coding in pairs}
+
+
+def comparison_summary(study: Study, results: dict[tuple[str, str], agreement.Agreement]) -> pd.DataFrame:
+    """One row per comparison, with the mean kappa over all codes and over the SECI modes."""
+    return pd.DataFrame([{**summary_row(reference, compared, result), "mean_kappa": mean_kappa(result, study.codes()),
+                          "mean_kappa_seci": mean_kappa(result, seci_codes(study))}
+                         for (reference, compared), result in results.items()])
+
+
+def comparison_per_code(study: Study, results: dict[tuple[str, str], agreement.Agreement], lang: str) -> pd.DataFrame:
+    """Kappa and alpha per code of each comparison, with their intervals when computed."""
+    tables = []
+    for (reference, compared), result in results.items():
         table = per_code_table(result, study, lang, stats=("kappa", "alpha"))
         kept = [column for column in table.columns if column.partition("_")[0] in ("code", "kappa", "alpha")]
-        per_code.append(table[kept].assign(reference=reference, compared=compared))
-    per_code_frame = pd.concat(per_code, ignore_index=True)
-    return {"summary": pd.DataFrame(summary),
-            "per_code": per_code_frame[["reference", "compared", *per_code_frame.columns[:-2]]]}
+        tables.append(table[kept].assign(reference=reference, compared=compared))
+    frame = pd.concat(tables, ignore_index=True)
+    return frame[["reference", "compared", *frame.columns[:-2]]]
 
 
 def quote_validation(study: Study, article: dict | None, lang: str) -> Part:
