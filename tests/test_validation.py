@@ -21,7 +21,7 @@ from pipeline.analysis.findings import load_article_findings
 from pipeline.analysis.study import load_study
 from pipeline.coding.classify import classify_text, code_site, compile_codebook
 from pipeline.coding.codebook import codebook_from_dict
-from pipeline.contracts import CODING_COLUMNS, processed_site_dir
+from pipeline.contracts import CODING_COLUMNS, processed_site_dir, reference_codings_path
 from pipeline.errors import InputError
 from pipeline.files import write_csv
 from pipeline.report import review
@@ -79,7 +79,7 @@ def with_reference(root, tmp_path):
     copy = tmp_path / "project"
     shutil.copytree(root, copy)
     study = load_study(copy, SITE)
-    folder = validation.reference_folder(copy, SITE)
+    folder = reference_codings_path(copy, SITE).parent
     folder.mkdir(parents=True)
     reference = classifier_rows(study, "reference")
     flipped, dropped, dropped_by_budi = reference.index[:3]
@@ -136,7 +136,7 @@ def test_the_reference_is_described_in_its_own_readmes_words(with_reference):
     assert literal(reference.description) in part.markdown
     assert "2 coder(s)' own codings (ana, budi)" in shown(part.markdown)
     assert "2 adjudication decision(s)" in part.markdown  # coder_comments.csv is no coder's coding
-    (validation.reference_folder(with_reference, SITE) / "README.md").unlink()
+    (reference_codings_path(with_reference, SITE).parent / "README.md").unlink()
     unexplained = validation.reference_validation(study, validation.read_reference_coding(study, with_reference),
                                                   pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=0, seed=0)
     assert "says who or what made this reference coding" in unexplained.markdown
@@ -148,14 +148,14 @@ def test_the_reference_is_described_in_its_own_readmes_words(with_reference):
      "code 'sosialisasi' is not in the codebook"),
 ])
 def test_a_reference_that_does_not_fit_the_site_names_file_and_line(with_reference, spoil, line, problem):
-    path = validation.reference_folder(with_reference, SITE) / "coder_b.csv"
+    path = reference_codings_path(with_reference, SITE).parent / "coder_b.csv"
     write_csv(path, spoil(pd.read_csv(path, dtype=str, keep_default_na=False)))
     with pytest.raises(InputError, match=re.escape(f"coder_b.csv:{line}: {problem}")):
         validation.read_reference_coding(load_study(with_reference, SITE), with_reference)
 
 
 def test_a_reference_file_with_two_coders_is_refused(with_reference):
-    path = validation.reference_folder(with_reference, SITE) / "reference_codings.csv"
+    path = reference_codings_path(with_reference, SITE).parent / "reference_codings.csv"
     rows = pd.read_csv(path, dtype=str, keep_default_na=False)
     write_csv(path, rows.assign(coder=["reference", "other", *rows.coder[2:]]))
     with pytest.raises(InputError, match="2 coders"):

@@ -30,7 +30,9 @@ from pipeline.analysis.findings import article_quote_units, study_language
 from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.study import Study, evidence
 from pipeline.coding.classify import BARRIER, classify_texts, compile_codebook, primary_code
-from pipeline.contracts import CODING_COLUMNS, HUMAN_CODINGS_FILE, REFERENCE_CODINGS_FILE, REFERENCE_DIR, processed_site_dir
+from pipeline.contracts import (
+    CODING_COLUMNS, HUMAN_CODINGS_FILE, REFERENCE_CODINGS_FILE, REFERENCE_DIR, processed_site_dir, reference_codings_path,
+)
 from pipeline.errors import InputError
 from pipeline.files import read_table
 from pipeline.words import code_span, literal, text
@@ -71,18 +73,14 @@ class ReferenceCoding:
     notes: int  # adjudication decisions recorded
 
 
-def reference_folder(root: str | Path, site: str) -> Path:
-    return Path(root) / REFERENCE_DIR / site
-
-
 def read_reference_coding(study: Study, root: str | Path) -> ReferenceCoding | None:
     """The site's reference coding, or None when ``reference_codings.csv`` is absent.
 
     Every file must name answers of this site's ``segments.csv`` and codes of its codebook: a reference
     made on other segments or another codebook would compare nobody's coding.
     """
-    folder = reference_folder(root, study.site)
-    path = folder / REFERENCE_CODINGS_FILE
+    path = reference_codings_path(Path(root), study.site)
+    folder = path.parent
     if not path.is_file():
         return None
     tables = [_reference_table(study, file) for file in [path, *sorted(folder.glob(CODER_FILES))]]
