@@ -305,11 +305,12 @@ def agreement_command(args: argparse.Namespace) -> int:
 
 
 def review_sheet_command(args: argparse.Namespace) -> int:
-    from pipeline.report.review import write_review_sheet
+    from pipeline.report.review import MARKS, write_review_sheet
 
     for site in selected_sites(args):
         path = write_review_sheet(args.root, site, with_classifier_codes=args.with_classifier_codes)
         print(f"{site}: review sheet -> {path}")
+    print(f"In the sheet, {MARKS}.")
     return 0
 
 
@@ -490,8 +491,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sheet = commands.add_parser(
         "review-sheet", help="write a blank sheet for human coders (data/processed/<site>/review_sheet.csv)",
-        description="One row per informant answer, one empty column per code: mark 1 or x where a code applies. "
-        "The classifier's codes are left out so that human coding is independent of them.",
+        description="One row per informant answer, one empty column per code: mark 1 or x where a code applies as a "
+        "practice, b where it applies as a barrier (lacking, not yet adequate, hindered), 0 or nothing where it does "
+        "not. The classifier's codes are left out so that human coding is independent of them.",
     )
     add_site_arguments(sheet)
     sheet.add_argument("--with-classifier-codes", action="store_true",

@@ -358,3 +358,24 @@ def test_every_command_prints_its_help(capsys):
             main([name, "--help"])
         assert stop.value.code == 0, name
     assert "95% intervals" in capsys.readouterr().out
+
+
+def test_resample_counts_give_alpha_precision_and_recall_of_the_full_sample_also_with_missing_units():
+    rng = np.random.default_rng(13)
+    codes, units = ["a", "b", "c"], [f"u{i}" for i in range(60)]
+    gold = {u: tuple(c for c in codes if rng.random() < 0.4) for u in units[:50]}
+    pred = {u: tuple(c for c in codes if rng.random() < 0.4) for u in units[10:]}
+    result = agreement.compare_codings(gold, pred, codes=codes, units=units, resamples=0)
+    stats = agreement.resample_statistics(
+        agreement.presence_matrix(gold, units, codes), agreement.presence_matrix(pred, units, codes),
+        agreement.primary_codes(gold, units), agreement.primary_codes(pred, units), np.ones((1, len(units))),
+        paired=np.array([u in gold and u in pred for u in units]))
+    np.testing.assert_allclose(stats["alpha"][0], result.per_code.alpha, atol=1e-12)
+    np.testing.assert_allclose(stats["precision"][0], result.per_code.precision, atol=1e-12)
+    np.testing.assert_allclose(stats["recall"][0], result.per_code.recall, atol=1e-12)
+
+
+def test_alpha_from_counts_matches_a_hand_computed_table():
+    # 10 units: both present 3, both absent 5, one each way 1 -> n = 20, absent 12, present 8
+    assert agreement.alpha_from_counts(3.0, 1.0, 1.0, 5.0) == pytest.approx(1 - 19 * 2 / (12 * 8))
+    assert math.isnan(agreement.alpha_from_counts(0.0, 0.0, 0.0, 4.0))

@@ -228,6 +228,33 @@ def test_an_executed_notebooks_title_is_its_computed_title_in_the_report_languag
             assert notebook_title(_nbformat(executed), notebook.stem) == expected
 
 
+@pytest.mark.slow
+def test_the_executed_validation_page_rests_on_the_reference_coding_and_says_what_it_is(study_run):
+    from pipeline.analysis.findings import load_article_findings
+    from pipeline.analysis.validation import readme_description
+
+    article = load_article_findings(study_run.root)
+    for site, lang in (("uin-imam-bonjol", "id"), ("uin-imam-bonjol-en", "en")):
+        passages = {" ".join(quote[f"text_{lang}"].split()).casefold() for quote in article["quotes"]}
+        report = study_run.root / "reports" / site
+        page = plain(_shown_markdown(read(report / "06_validation.ipynb")))
+        description = readme_description(study_run.root / "data" / "reference" / site / "README.md")
+        assert "AI coders, not people" in description and " ".join(description.split()) in page
+        codes = pd.read_csv(report / "tables" / "validation_reference_codes.csv")
+        assert list(codes["code_id"]) == load_study(study_run.root, site).codes()
+        assert {"kappa_low", "alpha_low", "precision_low", "recall_low", "f1_low"} <= set(codes.columns)
+        quotes = pd.read_csv(report / "tables" / "validation_quotes.csv")
+        assert len(quotes) == len(passages) and quotes["cited"].sum() == sum(len(q["informants"]) for q in article["quotes"])
+        assert not [column for column in quotes.columns if "definition" in column]
+        assert text("validation.h_corpus", lang) in page
+
+
+def _shown_markdown(nb: dict) -> str:
+    """Every Markdown the executed notebook's code cells showed, joined."""
+    return "\n".join("".join(output["data"]["text/markdown"]) for cell in code_cells(nb) for output in cell["outputs"]
+                     if "text/markdown" in output.get("data", {}))
+
+
 def _nbformat(nb: dict):
     import nbformat
 

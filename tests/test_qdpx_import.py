@@ -170,12 +170,13 @@ def test_bad_files_get_one_line_naming_the_file(root, tmp_path, capsys, make, pr
 
 
 def test_the_default_output_is_the_human_coding_the_validation_report_reads(root):
-    from pipeline.analysis.validation import human_codings
+    from pipeline.analysis.agreement import codings_by_coder
+    from pipeline.analysis.validation import read_human_codings
 
     path = processed_site_dir(root, SITE) / HUMAN_CODINGS_FILE
     before = read(path)
     export = reports_site_dir(root, SITE) / qdpx.QDPX_FILE
     assert main(["import-qdpx", str(export), "--root", str(root), "--site", SITE]) == 0
-    coding = human_codings(root, SITE)["ana"]
+    coding = codings_by_coder(read_human_codings(root, SITE))["ana"]
     assert {(segment, code) for segment, codes in coding.items() for code in codes} == set(
         zip(before["segment_id"], before["code_id"]))

@@ -66,20 +66,29 @@ def test_a_site_without_reference_gets_no_comparison_and_a_validation_page_sayin
     study = load_study(coded_fictional, FICTIONAL)
     assert findings.reference_findings(study) is None
     assert findings.comparison_part(study, "en").markdown == ""
-    part = validation.article_validation(study, None, "en", resamples=0, seed=0)
-    assert text("validation.no_reference", "en", site=FICTIONAL) in part.markdown and not part.tables
+    assert validation.read_reference_coding(study, coded_fictional) is None
+    part = validation.reference_validation(study, None, validation.read_human_codings(coded_fictional, FICTIONAL), "en",
+                                           resamples=0, seed=0)
+    assert "has no reference coding" in part.markdown and "seci review-sheet" in part.markdown and not part.tables
+    quotes = validation.quote_validation(study, None, "en")
+    assert text("validation.no_quotes", "en") in quotes.markdown and not quotes.tables
     assert "Not computed" in validation.keyword_robustness(study, None, "en").markdown
     assert "FICTIONAL" in validation.introduction(study, "en", 0, 0)
 
 
-def test_reference_codings_of_a_site_are_compared_like_a_human_coder(coded_fictional, tmp_path):
+def test_reference_codings_of_a_new_site_are_found_in_its_reference_folder(coded_fictional, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(coded_fictional, root)
     codings = pd.read_csv(processed_site_dir(root, FICTIONAL) / "codings.csv", dtype=str)
     reference = root / "data" / "reference" / FICTIONAL / "reference_codings.csv"
     reference.parent.mkdir(parents=True)
     codings.assign(coder="pilot-team").to_csv(reference, index=False)
-    assert list(validation.human_codings(root, FICTIONAL)) == ["pilot-team"]
+    study = load_study(root, FICTIONAL)
+    found = validation.read_reference_coding(study, root)
+    assert set(found.reference["coder"]) == {"pilot-team"} and found.coders.empty and found.description == ""
+    part = validation.reference_validation(study, found, validation.read_human_codings(root, FICTIONAL), "en",
+                                           resamples=0, seed=0)
+    assert "pilot\\-team" in part.markdown and "says who or what made this reference coding" in part.markdown
 
 
 def test_a_missing_reference_file_is_a_one_line_error_naming_it(coded_fictional, tmp_path):
@@ -177,7 +186,7 @@ def test_the_fictional_sites_report_is_complete_fictional_on_every_page_and_has_
     assert len(pages) >= 1 + 6 + 7
     assert [page.name for page in pages if "FICTIONAL" not in page.read_text(encoding="utf-8")] == []
     assert text("report.h_comparison", "en") not in (report / "05_findings.html").read_text(encoding="utf-8")
-    assert text("validation.h_checks", "en") in (report / "06_validation.html").read_text(encoding="utf-8")
+    assert text("validation.h_reference", "en") in (report / "06_validation.html").read_text(encoding="utf-8")
     padang = (study_run.root / "reports" / "uin-imam-bonjol-en" / "05_findings.html").read_text(encoding="utf-8")
     assert text("report.h_comparison", "en") in padang
 

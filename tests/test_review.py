@@ -1,4 +1,5 @@
-"""Human coding: the blank review sheet, reading filled sheets back, the article's quotes as gold."""
+"""Human coding: the blank review sheet, reading filled sheets back with practice and barrier marks, and
+finding the article's quotes in the answers."""
 
 from __future__ import annotations
 
@@ -133,6 +134,39 @@ def test_coders_from_file_names_are_kept_apart_and_reimport_replaces_only_that_c
     assert (processed_site_dir(root, SITE) / HUMAN_CODINGS_FILE).read_bytes() == first  # byte-identical rerun
 
 
+def test_b_marks_a_code_as_barrier_and_1_or_x_as_practice_in_human_codings(root, sheet, tmp_path):
+    rows = [dict(row) for row in sheet]
+    rows[0].update(socialization="x", combination="B", knowledge="1")  # any case
+    rows[1].update(internalization="b")
+    rows[2].update(socialization="0")  # coded: no code applies
+    save_sheet(tmp_path / "ana.csv", rows)
+    assert main(["import-coding", str(tmp_path / "ana.csv"), "--coder", "ana", "--root", str(root), "--site", SITE]) == 0
+    ana = imported(root).query("coder == 'ana'")
+    assert ana[["segment_id", "code_id", "score", "status"]].values.tolist() == [
+        [rows[0]["segment_id"], "socialization", "1", "practice"],
+        [rows[0]["segment_id"], "combination", "1", "barrier"],
+        [rows[0]["segment_id"], "knowledge", "1", "practice"],
+        [rows[1]["segment_id"], "internalization", "1", "barrier"],
+        [rows[2]["segment_id"], "", "0", ""],
+    ]
+
+
+def test_a_bad_mark_says_in_one_line_what_to_write(root, sheet, tmp_path, capsys):
+    rows = [{**row, "socialization": "1"} for row in sheet]
+    rows[3]["skills"] = "hambatan"
+    save_sheet(tmp_path / "ana.csv", rows)
+    status = main(["import-coding", str(tmp_path / "ana.csv"), "--coder", "ana", "--root", str(root), "--site", SITE])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "ana.csv:5: mark 'hambatan' for L1-008" in err
+    assert err.rstrip().endswith("write 1 or x where the code applies as a practice, b where it applies as a barrier, "
+                                 "0 or nothing where it does not")
+
+
+def test_the_review_sheet_command_says_how_to_mark_practice_and_barrier(root, capsys):
+    assert main(["review-sheet", "--root", str(root), "--site", SITE]) == 0
+    assert "b where it applies as a barrier" in capsys.readouterr().out
+
+
 def bad_mark(rows):
     rows[2]["socialization"] = "yes"
     return rows, 4, "mark 'yes' for"
@@ -156,7 +190,13 @@ def changed_text(rows):
     return rows, 3, "the text of L1-004 differs from segments.csv"
 
 
-@pytest.mark.parametrize("spoil", [bad_mark, unknown_segment, unknown_code_column, missing_code_column, changed_text])
+def barrier_word(rows):
+    rows[4]["combination"] = "barrier"
+    return rows, 6, "mark 'barrier' for L1-010"
+
+
+@pytest.mark.parametrize("spoil", [bad_mark, barrier_word, unknown_segment, unknown_code_column, missing_code_column,
+                                   changed_text])
 def test_bad_sheet_stops_with_file_line_and_fix(root, sheet, tmp_path, capsys, spoil):
     rows = [{**row, "socialization": "1"} for row in sheet]
     rows, line, problem = spoil(rows)
@@ -200,23 +240,13 @@ def test_every_quote_is_found_in_each_informant_it_is_attributed_to(root):
         assert " ".join(quote["text_id"].split()).casefold() in " ".join(texts[row.segment_id].split()).casefold()
 
 
-def test_article_coding_gives_each_quoted_answer_the_articles_mode(root):
-    study, article = load_study(root, SITE), load_article_findings(root)
-    units = findings.article_quote_units(study, article).set_index("quote_id")
-    filed = findings.article_coding(units.reset_index())
-    by_definition = findings.article_coding(units.reset_index(), by="code_by_definition")
-    q2, q4, q1 = units.at["q2", "segment_id"], units.at["q4", "segment_id"], units.at["q1", "segment_id"]
-    assert filed[q2] == ("socialization",) and by_definition[q2] == ("socialization",)
-    assert filed[q4] == ("combination",) and by_definition[q4] == ("socialization",)  # the article's own definitions
-    assert filed[q1] == ()  # filed under no mode: a unit with no code
-
-
 def test_english_transcripts_find_the_quotes_by_their_fixed_translation(tmp_path):
     make_coded_site(tmp_path, "uin-imam-bonjol-en")
     study, article = load_study(tmp_path, "uin-imam-bonjol-en"), load_article_findings(tmp_path)
     units = findings.article_quote_units(study, article)
     assert (units["segment_id"] != "").all() and len(units) == sum(len(q["informants"]) for q in article["quotes"])
-    assert findings.article_coding(units)[units.set_index("quote_id").at["q5", "segment_id"]] == ("internalization",)
+    q5 = units.set_index("quote_id").loc["q5"]
+    assert q5.segment_id.startswith("L2-") and q5.code == "internalization"
 
 
 # --- formulas ---------------------------------------------------------------------------------------

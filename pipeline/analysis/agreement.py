@@ -444,15 +444,16 @@ def bootstrap_intervals(
 ) -> pd.DataFrame:
     """Percentile bootstrap intervals (units resampled with replacement, ``numpy`` generator ``seed``).
 
-    One row per statistic: ``kappa:<code>``, ``f1:<code>``, ``macro_f1``, ``micro_f1``,
-    ``primary_kappa``; columns ``low`` and ``high``. Resamples where a statistic is undefined are
+    One row per statistic: ``kappa:<code>``, ``alpha:<code>``, ``precision:<code>``, ``recall:<code>``,
+    ``f1:<code>``, ``macro_f1``, ``micro_f1``, ``primary_kappa``; columns ``low`` and ``high``. Resamples where a statistic is undefined are
     left out; NaN when it is undefined in all of them.
     """
     units, codes = list(units), list(codes)
     n = len(units)
     weights = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(float)
     stats = resample_statistics(presence_matrix(gold, units, codes), presence_matrix(pred, units, codes),
-                                primary_codes(gold, units), primary_codes(pred, units), weights)
+                                primary_codes(gold, units), primary_codes(pred, units), weights,
+                                paired=np.array([unit in gold and unit in pred for unit in units]))
     tail = (1.0 - level) / 2.0 * 100.0
     rows = {}
     with warnings.catch_warnings():
@@ -466,16 +467,26 @@ def bootstrap_intervals(
     return pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high"])
 
 
-def resample_statistics(gold_matrix, pred_matrix, gold_primary, pred_primary, weights) -> dict[str, np.ndarray]:
-    """Kappa and F1 per code, macro/micro F1 and primary-code kappa for each row of unit ``weights``.
+def resample_statistics(gold_matrix, pred_matrix, gold_primary, pred_primary, weights,
+                        paired=None) -> dict[str, np.ndarray]:
+    """Per code kappa, alpha, precision, recall and F1, macro/micro F1 and primary-code kappa for each
+    row of unit ``weights``.
 
     A row of weights counts how often each unit was drawn; a row of ones is the sample itself.
+    ``paired`` marks the units both coders coded (default: all), the only ones alpha is computed on.
     """
     g, p = gold_matrix.astype(float), pred_matrix.astype(float)
     tp, fp = weights @ (g * p), weights @ ((1 - g) * p)
     fn, tn = weights @ (g * (1 - p)), weights @ ((1 - g) * (1 - p))
     binary = np.stack([np.stack([tn, fp], axis=-1), np.stack([fn, tp], axis=-1)], axis=-2)  # (..., gold, pred)
+    if paired is None or np.all(paired):
+        alpha = alpha_from_counts(tp, fp, fn, tn)
+    else:
+        both = np.asarray(paired, dtype=float)[:, None]
+        alpha = alpha_from_counts(weights @ (both * g * p), weights @ (both * (1 - g) * p),
+                                  weights @ (both * g * (1 - p)), weights @ (both * (1 - g) * (1 - p)))
     with np.errstate(invalid="ignore", divide="ignore"):
+        precision, recall = tp / (tp + fp), tp / (tp + fn)
         f1 = 2 * tp / (2 * tp + fp + fn)
         pooled = tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1)
         micro = 2 * pooled[0] / (2 * pooled[0] + pooled[1] + pooled[2])
@@ -488,8 +499,23 @@ def resample_statistics(gold_matrix, pred_matrix, gold_primary, pred_primary, we
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         macro = np.nanmean(f1, axis=1)
-    return {"kappa": kappa_from_tables(binary), "f1": f1, "macro_f1": macro, "micro_f1": micro,
-            "primary_kappa": kappa_from_tables(primary)}
+    return {"kappa": kappa_from_tables(binary), "alpha": alpha, "precision": precision, "recall": recall, "f1": f1,
+            "macro_f1": macro, "micro_f1": micro, "primary_kappa": kappa_from_tables(primary)}
+
+
+def alpha_from_counts(tp, fp, fn, tn):
+    """Nominal Krippendorff's alpha of two coders on presence/absence from (weighted) 2x2 counts.
+
+    With two coders and no missing value each unit adds one pair each way to the coincidence matrix,
+    so ``alpha = 1 - (n - 1) * disagreeing / (n_absent * n_present)`` with ``n`` = 2 x units, the
+    values pairable (Krippendorff 2011); NaN when only one value occurs.
+    """
+    tp, fp, fn, tn = (np.asarray(count, dtype=float) for count in (tp, fp, fn, tn))
+    n = 2 * (tp + fp + fn + tn)
+    disagreeing = fp + fn
+    absent, present = 2 * tn + disagreeing, 2 * tp + disagreeing
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(absent * present > 0, 1 - (n - 1) * disagreeing / (absent * present), np.nan)
 
 
 def kappa_from_tables(tables: np.ndarray) -> np.ndarray:
@@ -519,7 +545,8 @@ def agreement_summary(result: Agreement) -> dict:
             "kappa": _number(row.kappa), "alpha": _number(row.alpha), "precision": _number(row.precision),
             "recall": _number(row.recall), "f1": _number(row.f1), "support": int(row.support),
             "predicted": int(row.predicted), "percent_agreement": _number(row.percent_agreement),
-            "kappa_ci": ci(f"kappa:{code}"), "f1_ci": ci(f"f1:{code}"), "note": row.note,
+            **{f"{stat}_ci": ci(f"{stat}:{code}") for stat in ("kappa", "alpha", "precision", "recall", "f1")},
+            "note": row.note,
         }
     return {
         "n_units": result.n_units, "n_units_both": result.n_units_both,

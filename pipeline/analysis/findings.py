@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,9 +27,6 @@ from pipeline.errors import InputError
 from pipeline.words import literal, text
 from pipeline.yaml_reader import read_yaml
 from pipeline.yaml_schema import Schema
-
-if TYPE_CHECKING:
-    from pipeline.analysis.agreement import Coding
 
 NOT_YET_ADEQUATE_SHARE = 0.5
 ADEQUATE, NOT_YET_ADEQUATE = "adequate", "not_yet_adequate"
@@ -409,8 +405,8 @@ def article_quote_units(study, article: dict) -> pd.DataFrame:
     """Where each quote of the article sits: one row per quote x attributed informant x segment.
 
     Columns ``quote_id``, ``section``, ``informant_id``, ``segment_id`` (empty when the quote is
-    not in that informant's answers), ``code`` and ``code_by_definition`` (empty for none). The
-    quote is looked up in the language of the site's answers (``text_id`` or ``text_en``).
+    not in that informant's answers) and ``code`` (empty for none). The quote is looked up in the
+    language of the site's answers (``text_id`` or ``text_en``).
     """
     lang = study_language(study)
     rows = []
@@ -418,20 +414,6 @@ def article_quote_units(study, article: dict) -> pd.DataFrame:
         text = quote.get(f"text_{lang}") or quote["text_id"]
         for informant in quote["informants"]:
             segment_ids = [segment_id for segment_id, _, _ in find_quote(study, text, informant)] or [""]
-            rows += [(quote["id"], quote["section"], informant, segment_id, quote.get("code") or "",
-                      quote.get("code_by_definition") or "") for segment_id in segment_ids]
-    return pd.DataFrame(rows, columns=["quote_id", "section", "informant_id", "segment_id", "code", "code_by_definition"])
-
-
-def article_coding(quote_units: pd.DataFrame, *, by: str = "code") -> Coding:
-    """The article as a coder: each segment holding a quote gets the quote's code (``by="code"``, where
-    the article files it) or the mode its own definitions give (``by="code_by_definition"``); a quote
-    filed under no code makes its segment a unit with no code. Quotes not found are left out.
-    """
-    coding: dict[str, list[str]] = {}
-    for row in quote_units[quote_units["segment_id"] != ""].itertuples():
-        codes = coding.setdefault(row.segment_id, [])
-        code = getattr(row, by)
-        if code and code not in codes:
-            codes.append(code)
-    return {segment_id: tuple(codes) for segment_id, codes in coding.items()}
+            rows += [(quote["id"], quote["section"], informant, segment_id, quote.get("code") or "")
+                     for segment_id in segment_ids]
+    return pd.DataFrame(rows, columns=["quote_id", "section", "informant_id", "segment_id", "code"])

@@ -1,30 +1,46 @@
 """The validation report (``notebooks/06_validation.ipynb``): can the keyword coder be trusted?
 
-Four parts, each returned as Markdown plus the tables it shows, so the notebook only displays them:
+Its parts, each returned as Markdown plus the tables it shows, so the notebook only displays them:
 
-1. the classifier against the article's own filing of its quotes (:func:`article_validation`);
-2. the classifier against each human coder of ``human_codings.csv`` (:func:`classifier_vs_humans`);
-3. the human coders among themselves (:func:`humans_among_themselves`);
-4. how far the findings hinge on single keywords (:func:`keyword_robustness`).
+1. the classifier against the site's reference coding (``data/reference/<site>/``: each coder's own
+   coding and the adjudicated set), and the reference's coders against each other
+   (:func:`reference_validation`); a site without one is told what it can check instead;
+2. the article's quotes, each coded on its own text (:func:`quote_validation`);
+3. the classifier against each human coder of ``human_codings.csv`` (:func:`classifier_vs_humans`);
+4. the human coders among themselves (:func:`humans_among_themselves`);
+5. the classifier on the development part of the SECI reference corpus (:func:`development_corpus`);
+6. how far the findings hinge on single keywords (:func:`keyword_robustness`).
 
-A human coder, or the article, is the reference (GOLD) and the classifier is compared on the answers
-that reference coded. Every disagreement is listed with the answer's text and the terms that fired.
+A reference or human coder is GOLD and the classifier is compared on the answers that coder coded.
+Every disagreement with a human coder is listed with the answer's text and the terms that fired.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.analysis import agreement, robustness
-from pipeline.analysis.findings import article_coding, article_quote_units, study_language
+from pipeline.analysis.cross_site import wilson_interval
+from pipeline.analysis.findings import article_quote_units, study_language
 from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.study import Study, evidence
-from pipeline.contracts import HUMAN_CODINGS_FILE, REFERENCE_CODINGS_FILE, REFERENCE_DIR, processed_site_dir
+from pipeline.coding.classify import BARRIER, classify_texts, compile_codebook, primary_code
+from pipeline.contracts import (
+    CODING_COLUMNS, HUMAN_CODINGS_FILE, REFERENCE_CODINGS_FILE, REFERENCE_DIR, processed_site_dir, reference_codings_path,
+)
+from pipeline.errors import InputError
+from pipeline.files import read_table
 from pipeline.words import code_span, literal, text
+
+REFERENCE_README = "README.md"
+CODER_FILES = "coder_?.csv"  # data/reference/<site>/: coder_a.csv, coder_b.csv, ...: each coder's own coding
+ADJUDICATION_NOTES = "adjudication_notes.csv"
+SECI_GROUP = "seci"
 
 
 # --- the codings compared -----------------------------------------------------------------------------
@@ -38,16 +54,66 @@ def classifier_coding(study: Study) -> tuple[str, agreement.Coding]:
     return name, agreement.codings_by_coder(codings, units=answers).get(name, dict.fromkeys(answers, ()))
 
 
-def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
-    """Each human coder's coding from ``human_codings.csv`` and, when the site has them, the reference
-    codings of ``data/reference/<site>/reference_codings.csv`` (same columns); none when both are absent."""
-    paths = (processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE, reference_codings_path(root, site))
-    tables = [pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8") for path in paths if path.is_file()]
-    return agreement.codings_by_coder(pd.concat(tables, ignore_index=True)) if tables else {}
+def read_human_codings(root: str | Path, site: str) -> pd.DataFrame:
+    """The rows of ``data/processed/<site>/human_codings.csv`` (every human coder's, with status); none when absent."""
+    path = processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=CODING_COLUMNS)
+    return read_table(path, CODING_COLUMNS, fix="import the sheets again with `seci import-coding`")
 
 
-def reference_codings_path(root: str | Path, site: str) -> Path:
-    return Path(root) / REFERENCE_DIR / site / REFERENCE_CODINGS_FILE
+@dataclass(frozen=True)
+class ReferenceCoding:
+    """A site's reference coding as ``data/reference/<site>/`` holds it, with what says how it was made."""
+
+    folder: Path
+    reference: pd.DataFrame  # reference_codings.csv: the adjudicated set
+    coders: pd.DataFrame  # the coder_*.csv files together: each coder's own coding
+    description: str  # the first paragraph of the folder's README: who or what coded, how, when
+    notes: int  # adjudication decisions recorded
+
+
+def read_reference_coding(study: Study, root: str | Path) -> ReferenceCoding | None:
+    """The site's reference coding, or None when ``reference_codings.csv`` is absent.
+
+    Every file must name answers of this site's ``segments.csv`` and codes of its codebook: a reference
+    made on other segments or another codebook would compare nobody's coding.
+    """
+    path = reference_codings_path(Path(root), study.site)
+    folder = path.parent
+    if not path.is_file():
+        return None
+    tables = [_reference_table(study, file) for file in [path, *sorted(folder.glob(CODER_FILES))]]
+    notes_path = folder / ADJUDICATION_NOTES
+    notes = len(pd.read_csv(notes_path, dtype=str, keep_default_na=False)) if notes_path.is_file() else 0
+    adjudicated = sorted(set(tables[0]["coder"]))
+    if len(adjudicated) != 1:
+        raise InputError(path, f"{len(adjudicated)} coders ({', '.join(adjudicated)}) in the reference coding",
+                         fix="keep one coder, the adjudicated set, in reference_codings.csv; each coder's own in coder_a.csv, coder_b.csv, ...")
+    coders = pd.concat(tables[1:], ignore_index=True) if len(tables) > 1 else pd.DataFrame(columns=CODING_COLUMNS)
+    return ReferenceCoding(folder, tables[0], coders, readme_description(folder / REFERENCE_README), notes)
+
+
+def _reference_table(study: Study, path: Path) -> pd.DataFrame:
+    fix = "the file must have the columns of codings.csv and code this site's answers with its codebook's codes"
+    table = read_table(path, CODING_COLUMNS, fix=fix)
+    answers = set(study.answers()["segment_id"])
+    for line, (segment_id, code_id) in enumerate(zip(table["segment_id"], table["code_id"]), start=2):
+        if segment_id not in answers:
+            raise InputError(path, f"segment {segment_id!r} is not an answer in this site's segments.csv", line=line,
+                             fix="code the answers of the site's current segments.csv (`seci review-sheet`)")
+        if code_id and code_id not in study.codebook.code_ids:
+            raise InputError(path, f"code {code_id!r} is not in the codebook {study.codebook.source}", line=line,
+                             fix=f"use one of: {', '.join(study.codebook.code_ids)}")
+    return table
+
+
+def readme_description(path: Path) -> str:
+    """The first paragraph under the README's title: the folder's own account of what its files are."""
+    if not path.is_file():
+        return ""
+    paragraphs = [block.strip() for block in path.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+    return next((block for block in paragraphs if not block.startswith("#")), "")
 
 
 # --- the parts ---------------------------------------------------------------------------------------------
@@ -61,78 +127,199 @@ def introduction(study: Study, lang: str, resamples: int, seed: int) -> str:
                                  resamples=resamples, seed=seed)
 
 
-def article_validation(study: Study, article: dict | None, lang: str, resamples: int, seed: int) -> Part:
-    """The classifier against the article's filing of its quotes (and against its definitions).
+def reference_validation(study: Study, reference: ReferenceCoding | None, humans: pd.DataFrame, lang: str,
+                         resamples: int, seed: int) -> Part:
+    """The classifier against the adjudicated reference coding, per code and on status, and the
+    reference's own coders against each other and against the reference.
 
-    A site without reference findings (no ``reference:`` in study.yaml) has no quotes to check: the
-    part then says so and names what the page can check instead.
+    Without a reference coding the part says what the site can check instead: its human codings, or
+    that none exist yet.
     """
-    if article is None:
-        return Part(f"## {text('validation.h_checks', lang)}\n\n" + text("validation.no_reference", lang, site=study.site))
-    units_table = article_quote_units(study, article)
-    filed, by_definition = article_coding(units_table), article_coding(units_table, by="code_by_definition")
-    _, classifier = classifier_coding(study)
-    used = {code for coding in (filed, by_definition) for codes in coding.values() for code in codes}
-    codes = [code for code in study.codes() if code in used]
-    result = agreement.compare_codings(filed, classifier, codes=codes, units=list(filed), resamples=resamples, seed=seed)
-    by_def = agreement.compare_codings(by_definition, classifier, codes=codes, units=list(by_definition), resamples=0)
-    markdown = f"## {text('validation.h_article', lang)}\n\n" + text(
-        "validation.article_intro", lang, quotes=len(article["quotes"]), units=result.n_units,
-        agree=_count_agreeing(result), kappa=_fmt(result.primary["kappa"]),
-        agree_def=_count_agreeing(by_def), kappa_def=_fmt(by_def.primary["kappa"]))
+    heading = f"## {text('validation.h_reference', lang)}\n\n"
+    where = code_span(f"{REFERENCE_DIR}/{study.site}/{REFERENCE_CODINGS_FILE}")
+    if reference is None:
+        coders = sorted(set(humans["coder"]))
+        instead = (text("validation.no_reference_humans", lang, n=len(coders), coders=literal(", ".join(coders))) if coders
+                   else text("validation.no_reference_no_humans", lang, site=code_span(study.site)))
+        return Part(heading + text("validation.no_reference_coding", lang, path=where) + " " + instead)
+    name, classifier = classifier_coding(study)
+    gold_name, gold_coding = next(iter(agreement.codings_by_coder(reference.reference).items()))
+    codes = study.codes()
+    results = reference_comparisons(study, gold_name, gold_coding, agreement.codings_by_coder(reference.coders),
+                                    name, classifier, resamples, seed)
+    result = results[gold_name, name]
+    status = status_agreement(reference.reference, study.codings, codes, units=list(gold_coding))
+    total = status.iloc[-1]
+    status.insert(1, "code", [study.label(c, lang) if c in codes else text("validation.all_codes", lang) for c in status["code_id"]])
+    markdown = heading + provenance(reference, lang) + "\n\n" + text(
+        "validation.reference_intro", lang, path=where, units=result.n_units, coder=literal(gold_name),
+        classifier=code_span(name), seci_kappa=_fmt(mean_kappa(result, seci_codes(study))),
+        kappa=_fmt(mean_kappa(result, codes)), both=int(total["both"]), same=int(total["same_status"]),
+        share=_percent(total["share"]))
     return Part(markdown, [
-        Table("validation_article_quotes", quote_table(study, article, units_table, classifier, codes, lang),
-              text("validation.cap_article_quotes", lang)),
-        Table("validation_article_codes", per_code_table(result, study, lang), text("validation.cap_article_codes", lang)),
-        Table("validation_article_confusion", confusion_table(result, study, lang), text("validation.cap_article_confusion", lang)),
+        Table("validation_reference_codes", per_code_table(result, study, lang), text("validation.cap_reference_codes", lang)),
+        Table("validation_reference_status", status, text("validation.cap_reference_status", lang)),
+        Table("validation_reference_summary", comparison_summary(study, results), text("validation.cap_reference_summary", lang)),
+        Table("validation_reference_coders", comparison_per_code(study, results, lang), text("validation.cap_reference_coders", lang)),
     ])
 
 
-def classifier_vs_humans(study: Study, humans: dict[str, agreement.Coding], lang: str,
-                         resamples: int, seed: int) -> Part:
-    """The classifier against each human coder, on the answers that coder coded."""
+def provenance(reference: ReferenceCoding, lang: str) -> str:
+    """What the reference coding is, in its folder's own words, and what its files hold."""
+    readme = code_span(reference.folder.name + "/" + REFERENCE_README)
+    said = (text("validation.reference_said", lang, readme=readme) + "\n\n> " + literal(reference.description)
+            if reference.description else text("validation.reference_unexplained", lang, readme=readme))
+    coders = sorted(set(reference.coders["coder"]))
+    return said + "\n\n" + text("validation.reference_files", lang, n=len(coders), coders=literal(", ".join(coders) or "-"),
+                                notes=reference.notes)
+
+
+def reference_comparisons(study: Study, gold_name: str, gold: agreement.Coding, coders: dict[str, agreement.Coding],
+                          classifier_name: str, classifier: agreement.Coding,
+                          resamples: int, seed: int) -> dict[tuple[str, str], agreement.Agreement]:
+    """(reference, compared) -> their agreement over every code, on the reference's units: each pair of
+    the reference's coders, each coder against the adjudicated set, then the classifier against it."""
+    pairs = [(first, coders[first], second, coders[second]) for first, second in itertools.combinations(coders, 2)]
+    pairs += [(gold_name, gold, coder, coding) for coder, coding in coders.items()]
+    pairs.append((gold_name, gold, classifier_name, classifier))
+    return {(reference, compared): agreement.compare_codings(reference_coding, compared_coding, codes=study.codes(),
+                                                             units=list(reference_coding), resamples=resamples, seed=seed)
+            for reference, reference_coding, compared, compared_coding in pairs}
+
+
+def comparison_summary(study: Study, results: dict[tuple[str, str], agreement.Agreement]) -> pd.DataFrame:
+    """One row per comparison, with the mean kappa over all codes and over the SECI modes."""
+    return pd.DataFrame([{**summary_row(reference, compared, result), "mean_kappa": mean_kappa(result, study.codes()),
+                          "mean_kappa_seci": mean_kappa(result, seci_codes(study))}
+                         for (reference, compared), result in results.items()])
+
+
+def comparison_per_code(study: Study, results: dict[tuple[str, str], agreement.Agreement], lang: str) -> pd.DataFrame:
+    """Kappa and alpha per code of each comparison, with their intervals when computed."""
+    tables = []
+    for (reference, compared), result in results.items():
+        table = per_code_table(result, study, lang, stats=("kappa", "alpha"))
+        kept = [column for column in table.columns if column.partition("_")[0] in ("code", "kappa", "alpha")]
+        tables.append(table[kept].assign(reference=reference, compared=compared))
+    frame = pd.concat(tables, ignore_index=True)
+    return frame[["reference", "compared", *frame.columns[:-2]]]
+
+
+def quote_validation(study: Study, article: dict | None, lang: str) -> Part:
+    """The article's quotes coded on their own text, one row per distinct quote, against the code the
+    article files each under.
+
+    Only the quote string is coded, never the answer it sits in, so that words around the quote in a
+    transcript cannot decide its code. A site without reference findings (no ``reference:`` in
+    study.yaml) has no quotes to check: the part then says so.
+    """
+    heading = f"## {text('validation.h_quotes', lang)}\n\n"
+    if article is None:
+        return Part(heading + text("validation.no_quotes", lang))
+    table = quote_table(study, article, lang)
+    markdown = heading + text("validation.quotes_intro", lang, quotes=len(article["quotes"]), distinct=len(table),
+                              cited=int(table["cited"].sum()), agree=int(table["agree"].sum()),
+                              uncoded=int((table["codes"] == "").sum()))
+    return Part(markdown, [Table("validation_quotes", table, text("validation.cap_quotes", lang))])
+
+
+def quote_table(study: Study, article: dict, lang: str) -> pd.DataFrame:
+    """One row per distinct quote text (whitespace and case aside): the quotes that print it, how many
+    informants it is attributed to (``cited``) and in how many of this site's answers it is found, the
+    article's code, the classifier's primary code among the codes the article files quotes under, all
+    the codes it gives the quote with their status, and the terms that fired."""
+    site_lang = study_language(study)
+    found = article_quote_units(study, article)
+    answers = found[found["segment_id"] != ""].groupby("quote_id")["segment_id"].nunique()
+    distinct: dict[str, list[dict]] = {}
+    for quote in article["quotes"]:
+        passage = quote.get(f"text_{site_lang}") or quote["text_id"]
+        distinct.setdefault(" ".join(passage.split()).casefold(), []).append({**quote, "passage": passage})
+    compared = list(dict.fromkeys(quote["code"] for quote in article["quotes"] if quote.get("code")))
+    groups = list(distinct.values())
+    matcher = compile_codebook(study.codebook)
+    coded = classify_texts([group[0]["passage"] for group in groups], [site_lang] * len(groups), matcher)
+    label = lambda code: study.label(code, lang) if code else ""  # noqa: E731
+    rows = []
+    for group, codings in zip(groups, coded):
+        filed = list(dict.fromkeys(quote.get("code") or "" for quote in group))
+        primary = primary_code([coding for coding in codings if coding.code_id in compared])
+        rows.append({
+            "quote_id": ", ".join(quote["id"] for quote in group),
+            "informants": ", ".join(dict.fromkeys(i for quote in group for i in quote["informants"])),
+            "cited": sum(len(quote["informants"]) for quote in group),
+            "answers": int(sum(answers.get(quote["id"], 0) for quote in group)),
+            "article_code": ", ".join(label(code) or text("report.none", lang) for code in filed),
+            "primary_code": label(primary), "agree": primary in filed,
+            "codes": ", ".join(label(c.code_id) + (f" ({text('report.value_barrier', lang)})" if c.status == BARRIER else "")
+                               for c in codings),
+            "terms": "; ".join(f"{label(c.code_id)}: {', '.join(dict.fromkeys(hit.term.lower() for hit in c.evidence))}"
+                               for c in codings),
+            "passage": group[0]["passage"],
+        })
+    return pd.DataFrame(rows)
+
+
+def classifier_vs_humans(study: Study, humans: pd.DataFrame, lang: str, resamples: int, seed: int) -> Part:
+    """The classifier against each human coder, on the answers that coder coded, codes and status."""
     heading = f"## {text('validation.h_humans', lang)}\n\n"
-    if not humans:
+    codings = agreement.codings_by_coder(humans)
+    if not codings:
         return Part(heading + text("validation.no_humans", lang, site=code_span(study.site)))
     name, classifier = classifier_coding(study)
     codes = study.codes()
     results = {coder: agreement.compare_codings(coding, classifier, codes=codes, units=list(coding),
-                                                resamples=resamples, seed=seed) for coder, coding in humans.items()}
-    summary = pd.DataFrame([summary_row(coder, name, result) for coder, result in results.items()])
+                                                resamples=resamples, seed=seed) for coder, coding in codings.items()}
+    summary = pd.DataFrame([
+        {**summary_row(coder, name, result),
+         **status_agreement(humans[humans["coder"] == coder], study.codings, codes, list(codings[coder]))
+         .iloc[-1][["both", "same_status", "share"]].rename(lambda column: f"status_{column}").to_dict()}
+        for coder, result in results.items()])
     per_code = pd.concat([per_code_table(result, study, lang).assign(reference=coder) for coder, result in results.items()],
                          ignore_index=True)
     units = list(study.answers()["segment_id"])
     disagreements = pd.concat(
-        [disagreement_table(study, {coder: coding, name: classifier}, codes, units, lang) for coder, coding in humans.items()])
-    return Part(heading + text("validation.humans_intro", lang, n=len(humans), coders=literal(", ".join(humans))), [
+        [disagreement_table(study, {coder: coding, name: classifier}, codes, units, lang) for coder, coding in codings.items()])
+    return Part(heading + text("validation.humans_intro", lang, n=len(codings), coders=literal(", ".join(codings))), [
         Table("validation_humans_summary", summary, text("validation.cap_humans_summary", lang)),
         Table("validation_humans_codes", per_code[["reference", *per_code.columns[:-1]]], text("validation.cap_humans_codes", lang)),
         Table("validation_humans_disagreements", disagreements.reset_index(drop=True), text("validation.cap_humans_disagreements", lang)),
     ])
 
 
-def humans_among_themselves(study: Study, humans: dict[str, agreement.Coding], lang: str,
-                            resamples: int, seed: int) -> Part:
+def humans_among_themselves(study: Study, humans: pd.DataFrame, lang: str, resamples: int, seed: int) -> Part:
     """Alpha across all human coders per code, each pair's agreement, and their disagreements."""
     heading = f"## {text('validation.h_between', lang)}\n\n"
-    if len(humans) < 2:
-        return Part(heading + text("validation.one_human", lang, n=len(humans)))
+    codings = agreement.codings_by_coder(humans)
+    if len(codings) < 2:
+        return Part(heading + text("validation.one_human", lang, n=len(codings)))
     codes = study.codes()
-    alpha = agreement.alpha_by_code(humans, codes)
+    alpha = agreement.alpha_by_code(codings, codes)
     alphas = pd.DataFrame({"code_id": codes, "code": [study.label(c, lang) for c in codes],
-                           "coders": [sum(1 for coding in humans.values() if any(c in v for v in coding.values())) for c in codes],
+                           "coders": [sum(1 for coding in codings.values() if any(c in v for v in coding.values())) for c in codes],
                            "alpha": alpha.to_numpy()})
     pairs = pd.DataFrame([
-        summary_row(first, second, agreement.compare_codings(humans[first], humans[second], codes=codes,
+        summary_row(first, second, agreement.compare_codings(codings[first], codings[second], codes=codes,
                                                              resamples=resamples, seed=seed))
-        for first, second in itertools.combinations(humans, 2)])
+        for first, second in itertools.combinations(codings, 2)])
     units = list(study.answers()["segment_id"])
-    return Part(heading + text("validation.between_intro", lang, n=len(humans), set_alpha=_fmt(agreement.set_alpha(humans))), [
+    return Part(heading + text("validation.between_intro", lang, n=len(codings), set_alpha=_fmt(agreement.set_alpha(codings))), [
         Table("validation_between_alpha", alphas, text("validation.cap_between_alpha", lang)),
         Table("validation_between_pairs", pairs, text("validation.cap_between_pairs", lang)),
-        Table("validation_between_disagreements", disagreement_table(study, humans, codes, units, lang),
+        Table("validation_between_disagreements", disagreement_table(study, codings, codes, units, lang),
               text("validation.cap_between_disagreements", lang)),
     ])
+
+
+def development_corpus(scores: pd.DataFrame | None, lang: str) -> Part:
+    """The classifier's scores on the development part of the SECI reference corpus, as the corpus
+    scorer computes them (one row per language and for all, with the number of passages); the test
+    part is never shown here. ``None``: the report says they were not computed."""
+    heading = f"## {text('validation.h_corpus', lang)}\n\n"
+    if scores is None:
+        return Part(heading + text("validation.corpus_intro", lang) + " " + text("validation.corpus_not_scored", lang))
+    return Part(heading + text("validation.corpus_intro", lang),
+                [Table("validation_corpus_dev", scores, text("validation.cap_corpus_dev", lang))])
 
 
 def keyword_robustness(study: Study, article: dict | None, lang: str) -> Part:
@@ -159,29 +346,52 @@ def keyword_robustness(study: Study, article: dict | None, lang: str) -> Part:
     ])
 
 
-# --- tables ------------------------------------------------------------------------------------------------
+# --- statistics and tables -----------------------------------------------------------------------------
 
 
-def per_code_table(result: agreement.Agreement, study: Study, lang: str) -> pd.DataFrame:
-    """Per code: how often each side used it, kappa and F1 with their intervals, alpha, precision, recall."""
+def status_agreement(gold: pd.DataFrame, pred: pd.DataFrame, codes: list[str], units: list[str]) -> pd.DataFrame:
+    """Per code, then for all codes (``code_id`` "all"): of the codings both give one of ``units``
+    (same segment, same code, each with a status), how many carry the same status (practice or
+    barrier), that share with its Wilson interval, and the barriers only one side saw."""
+    def assigned(rows: pd.DataFrame) -> pd.DataFrame:
+        rows = rows[rows["code_id"].isin(codes) & rows["segment_id"].isin(units) & (rows["status"].astype(str) != "")]
+        return rows[["segment_id", "code_id", "status"]].drop_duplicates(["segment_id", "code_id"])
+
+    both = assigned(gold).merge(assigned(pred), on=["segment_id", "code_id"], suffixes=("_gold", "_pred"))
+    rows = [_status_row(code, both[both["code_id"] == code]) for code in codes]
+    return pd.DataFrame([*rows, _status_row("all", both)])
+
+
+def _status_row(code: str, both: pd.DataFrame) -> dict:
+    n, same = len(both), int((both["status_gold"] == both["status_pred"]).sum())
+    low, high = wilson_interval(same, n) if n else (math.nan, math.nan)
+    return {"code_id": code, "both": n, "same_status": same, "share": same / n if n else math.nan, "low": low, "high": high,
+            "barrier_reference_only": int(((both["status_gold"] == BARRIER) & (both["status_pred"] != BARRIER)).sum()),
+            "barrier_compared_only": int(((both["status_pred"] == BARRIER) & (both["status_gold"] != BARRIER)).sum())}
+
+
+def seci_codes(study: Study) -> list[str]:
+    return study.codes(SECI_GROUP)
+
+
+def mean_kappa(result: agreement.Agreement, codes: list[str]) -> float:
+    """The mean of the per-code kappas of ``codes`` that are defined; NaN when none is."""
+    values = result.per_code["kappa"].reindex(codes).dropna()
+    return float(values.mean()) if len(values) else math.nan
+
+
+def per_code_table(result: agreement.Agreement, study: Study | None, lang: str,
+                   stats: tuple[str, ...] = ("kappa", "alpha", "precision", "recall", "f1")) -> pd.DataFrame:
+    """Per code: how often each side used it, and each of ``stats`` with its interval (when computed)."""
     table = result.per_code.reset_index().rename(columns={"code": "code_id", "support": "n_reference",
                                                           "predicted": "n_classifier"})
-    table.insert(1, "code", [study.label(code, lang) for code in table["code_id"]])
+    if study is not None:
+        table.insert(1, "code", [study.label(code, lang) for code in table["code_id"]])
     if result.intervals is not None:
-        for stat in ("kappa", "f1"):
+        for stat in stats:
             bounds = result.intervals.reindex([f"{stat}:{code}" for code in table["code_id"]])
             table.insert(table.columns.get_loc(stat) + 1, f"{stat}_low", bounds["low"].to_numpy())
             table.insert(table.columns.get_loc(stat) + 2, f"{stat}_high", bounds["high"].to_numpy())
-    return table
-
-
-def confusion_table(result: agreement.Agreement, study: Study, lang: str) -> pd.DataFrame:
-    """The primary-code confusion matrix with code labels; rows the reference, columns the classifier."""
-    def label(code: str) -> str:
-        return code if code == agreement.NO_CODE else study.label(code, lang)
-
-    table = result.confusion.rename(index=label, columns=label)
-    table.index.name, table.columns.name = "code", None
     return table
 
 
@@ -198,27 +408,6 @@ def summary_row(reference: str, compared: str, result: agreement.Agreement) -> d
         "macro_f1": result.macro_f1, "macro_f1_low": bound("macro_f1", "low"), "macro_f1_high": bound("macro_f1", "high"),
         "micro_f1": result.micro_f1, "set_alpha": result.set_alpha, "exact_match": result.exact_match,
     }
-
-
-def quote_table(study: Study, article: dict, units_table: pd.DataFrame, classifier: agreement.Coding,
-                codes: list[str], lang: str) -> pd.DataFrame:
-    """Each quote x answer: the article's code and the definitions' code against the classifier's
-    primary code among ``codes`` (the codes compared), with all its codes and the terms that fired."""
-    label = lambda code: study.label(code, lang) if code else ""  # noqa: E731
-    compared = agreement.restrict_codes(classifier, codes)
-    site_lang = study_language(study)
-    quoted = {quote["id"]: quote.get(f"text_{site_lang}") or quote["text_id"] for quote in article["quotes"]}
-    rows = []
-    for row in units_table.itertuples():
-        primary = next(iter(compared.get(row.segment_id, ())), "")
-        rows.append({
-            "quote_id": row.quote_id, "informant_id": row.informant_id, "segment_id": row.segment_id,
-            "article_code": label(row.code), "by_definition": label(row.code_by_definition),
-            "primary_code": label(primary), "agree": primary == row.code,
-            "codes": ", ".join(map(label, classifier.get(row.segment_id, ()))),
-            "terms": fired_terms(study, row.segment_id, lang), "passage": quoted[row.quote_id],
-        })
-    return pd.DataFrame(rows)
 
 
 def disagreement_table(study: Study, codings: dict[str, agreement.Coding], codes, units, lang: str) -> pd.DataFrame:
@@ -244,9 +433,9 @@ def fired_terms(study: Study, segment_id: str, lang: str) -> str:
     return "; ".join(parts)
 
 
-def _count_agreeing(result: agreement.Agreement) -> int:
-    return int(sum(result.confusion.at[code, code] for code in result.confusion.index))
-
-
 def _fmt(value: float) -> str:
     return "n/a" if not math.isfinite(value) else f"{value:.2f}"
+
+
+def _percent(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{100 * value:.0f}%"

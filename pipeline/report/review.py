@@ -3,7 +3,9 @@
 ``seci review-sheet [--site S]`` writes ``data/processed/<site>/review_sheet.csv``: one row per
 informant answer (segment id, informant, role, the question it answers, the text), one empty column
 per code of the site's codebook, and a ``comment`` column for the coder's own notes. A coder marks
-``1`` or ``x`` where a code applies and ``0`` or nothing where it does not.
+``1`` or ``x`` where a code applies as a practice (described as happening or working), ``b`` where it
+applies as a barrier (reported as lacking, not yet adequate, hindered or not done), and ``0`` or nothing
+where it does not (:data:`MARKS`; ``seci review-sheet`` prints the same).
 
 The classifier's codes are left out of the sheet on purpose: a coder who sees them anchors on them,
 and the agreement then measures how often people accept a suggestion, not how far two independent
@@ -22,8 +24,8 @@ so the text check against ``segments.csv`` sees the answer as it was.
 
 ``seci import-coding SHEET [SHEET ...] (--coder NAME | --coder-from-filename) --site S`` reads
 filled sheets into ``data/processed/<site>/human_codings.csv`` in the ``codings.csv`` contract with
-``coder`` = the coder's name (score 1, no evidence, no status). A row with at least one mark (1, x
-or 0) counts as coded; a row left wholly blank counts as not yet coded, so to record "no code
+``coder`` = the coder's name (score 1, no evidence, status ``practice`` for 1 or x, ``barrier`` for b).
+A row with at least one mark (1, x, b or 0) counts as coded; a row left wholly blank counts as not yet coded, so to record "no code
 applies" put a 0 in any code column. Such a segment is written as one row with an empty
 ``code_id``, as ``seci agreement`` reads a unit that got no code. Importing a coder again replaces
 that coder's rows and keeps the other coders'.
@@ -38,11 +40,10 @@ from typing import Sequence
 
 import pandas as pd
 
-from pipeline.analysis.agreement import Coding
 from pipeline.coding.classify import site_codebook
 from pipeline.contracts import (
     CLASSIFIER_CODER_PREFIX, CODING_COLUMNS, CODINGS_FILE, HUMAN_CODINGS_FILE, REVIEW_SHEET_FILE, SEGMENT_COLUMNS,
-    SEGMENTS_FILE,
+    SEGMENTS_FILE, STATUSES,
     processed_site_dir,
 )
 from pipeline.errors import InputError
@@ -51,7 +52,13 @@ from pipeline.files import csv_errors, read_table, text_lines, write_bytes, writ
 SEGMENT_INFO = ["segment_id", "informant_id", "role", "question", "text"]
 COMMENT = "comment"
 CLASSIFIER_CODES = "classifier_codes"
-ASSIGNED, NOT_ASSIGNED = ("1", "x"), ("0", "")
+PRACTICE, BARRIER = STATUSES
+ASSIGNED = {"1": PRACTICE, "x": PRACTICE, "b": BARRIER}  # a mark (any case) -> the status it records
+NOT_ASSIGNED = ("0", "")
+MARKS = ("mark 1 or x where a code applies as a practice, b where it applies as a barrier (lacking, not yet "
+         "adequate, hindered), 0 or nothing where it does not; a 0 in a row where no code applies")
+# A human coding read from sheets: segment id -> {code id: status}, codes in codebook order.
+SheetCoding = dict[str, dict[str, str]]
 SHEET_SUFFIXES = (".csv", ".tsv")
 # A cell starting with one of these is a formula to a spreadsheet; "'" too, so that the "'" added in
 # front of a formula can be told from one the text began with.
@@ -108,13 +115,13 @@ def _read_processed(root: str | Path, site: str, name: str, columns: list[str]) 
 # --- reading filled sheets ------------------------------------------------------------------------------
 
 
-def read_review_sheet(path: str | Path, segments: pd.DataFrame, code_ids: Sequence[str]) -> Coding:
-    """A filled sheet -> coding (segment id -> codes in codebook order) of the rows the coder marked.
+def read_review_sheet(path: str | Path, segments: pd.DataFrame, code_ids: Sequence[str]) -> SheetCoding:
+    """A filled sheet -> coding (segment id -> {code: status}, codebook order) of the rows the coder marked.
 
     Raises :class:`InputError` naming the file, line and fix for: a file that is not a CSV sheet or
     not UTF-8, missing ``segment_id`` or code columns, a column that is no code, an unknown or
     repeated segment id, a segment whose text changed since the sheet was made, a mark other
-    than 1, x, 0 or blank.
+    than 1, x, b, 0 or blank (any case).
     """
     path = Path(path)
     if path.suffix.lower() not in SHEET_SUFFIXES:
@@ -133,11 +140,11 @@ def read_review_sheet(path: str | Path, segments: pd.DataFrame, code_ids: Sequen
         return _sheet_coding(path, reader, segments, code_ids)
 
 
-def _sheet_coding(path: Path, reader, segments: pd.DataFrame, code_ids: Sequence[str]) -> Coding:
+def _sheet_coding(path: Path, reader, segments: pd.DataFrame, code_ids: Sequence[str]) -> SheetCoding:
     header = [name.strip() for name in next(reader, [])]
     columns = _sheet_columns(path, header, code_ids)
     texts = dict(zip(segments["segment_id"], segments["text"]))
-    coding: Coding = {}
+    coding: SheetCoding = {}
     first_line: dict[str, int] = {}
     for cells in reader:
         line = reader.line_num
@@ -152,13 +159,14 @@ def _sheet_coding(path: Path, reader, segments: pd.DataFrame, code_ids: Sequence
         _check_row(path, line, segment_id, row, texts, first_line, columns)
         first_line[segment_id] = line
         for code, mark in marks.items():
-            if mark not in ASSIGNED + NOT_ASSIGNED:
+            if mark not in ASSIGNED and mark not in NOT_ASSIGNED:
                 raise InputError(path, f"mark {row[code]!r} for {segment_id} in column {code}", line=line,
-                                 fix="write 1 or x where the code applies, 0 or nothing where it does not")
+                                 fix="write 1 or x where the code applies as a practice, b where it applies as a "
+                                 "barrier, 0 or nothing where it does not")
         if any(marks.values()):
-            coding[segment_id] = tuple(code for code in code_ids if marks[code] in ASSIGNED)
+            coding[segment_id] = {code: ASSIGNED[marks[code]] for code in code_ids if marks[code] in ASSIGNED}
     if not coding:
-        raise InputError(path, "no row is marked", fix="mark 1 or x where a code applies, and 0 in a row where none does")
+        raise InputError(path, "no row is marked", fix=MARKS)
     return coding
 
 
@@ -201,13 +209,14 @@ def coder_from_filename(path: str | Path) -> str:
     return name
 
 
-def human_coding_rows(codings: dict[str, Coding]) -> pd.DataFrame:
-    """Codings per coder -> rows of the codings.csv contract (score 1), an empty ``code_id`` (score 0)
-    for a segment coded with no code."""
+def human_coding_rows(codings: dict[str, SheetCoding]) -> pd.DataFrame:
+    """Codings per coder -> rows of the codings.csv contract (score 1, the status marked), an empty
+    ``code_id`` (score 0, no status) for a segment coded with no code."""
     rows = []
     for coder, coding in codings.items():
-        for segment_id, codes in coding.items():
-            rows += [(segment_id, code, 1, "", "", coder) for code in codes] or [(segment_id, "", 0, "", "", coder)]
+        for segment_id, statuses in coding.items():
+            rows += ([(segment_id, code, 1, "", status, coder) for code, status in statuses.items()]
+                     or [(segment_id, "", 0, "", "", coder)])
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
 
@@ -219,16 +228,16 @@ def import_coding(root: str | Path, site: str, sheets: Sequence[str | Path], cod
     segments = _read_processed(root, site, SEGMENTS_FILE, SEGMENT_COLUMNS)
     segments = segments[segments["speaker"] == "informant"]
     code_ids = list(site_codebook(root, site).code_ids)
-    codings: dict[str, Coding] = {}
+    codings: dict[str, SheetCoding] = {}
     source: dict[tuple[str, str], Path] = {}
     for sheet in map(Path, sheets):
         name = _checked_coder(sheet, coder or coder_from_filename(sheet))
-        for segment_id, codes in read_review_sheet(sheet, segments, code_ids).items():
+        for segment_id, statuses in read_review_sheet(sheet, segments, code_ids).items():
             if (name, segment_id) in source:
                 raise InputError(sheet, f"segment {segment_id} was coded by {name} in {source[name, segment_id]} too",
                                  fix="give each segment to one sheet per coder")
             source[name, segment_id] = sheet
-            codings.setdefault(name, {})[segment_id] = codes
+            codings.setdefault(name, {})[segment_id] = statuses
     out_path = processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE
     return merge_human_codings(out_path, human_coding_rows(codings), list(segments["segment_id"]), code_ids)
 
