@@ -32,6 +32,7 @@ from pipeline.corpus.readers import SUPPORTED_FORMATS
 from pipeline.corpus.study_config import load_study_config
 from pipeline.errors import InputError
 from pipeline.report import notebook_setup
+from pipeline.report.viewer import transcript_page
 from pipeline.words import text
 
 FICTIONAL = "northfield-pilot"
@@ -55,6 +56,18 @@ def test_the_fictional_site_has_one_transcript_per_format_and_says_it_is_fiction
     assert "fictional" in (site / "README.md").read_text(encoding="utf-8").lower()
     ingested = build_site(PROJECT, FICTIONAL)  # docx and odt open with a title line: metadata, not an error
     assert len(ingested.transcripts) == len(SUPPORTED_FORMATS)
+
+
+def test_subtitle_cue_times_reach_segments_and_the_viewer_and_other_formats_leave_them_empty(coded_fictional, tmp_path):
+    """P1.vtt's second cue runs 00:00:14.000 --> 00:00:26.000, P2.srt's fourth 00:00:26,000 --> 00:00:42,000."""
+    segments = pd.read_csv(processed_site_dir(coded_fictional, FICTIONAL) / "segments.csv", dtype=str,
+                           keep_default_na=False).set_index("segment_id")
+    assert segments.loc["P1-002", ["start_time", "end_time"]].tolist() == ["00:00:14.000", "00:00:26.000"]
+    assert segments.loc["P2-004", ["start_time", "end_time"]].tolist() == ["00:00:26.000", "00:00:42.000"]
+    untimed = segments[~segments["informant_id"].isin(["P1", "P2"])]
+    assert len(untimed) > 20 and set(untimed["start_time"]) == set(untimed["end_time"]) == {""}
+    page = transcript_page(load_study(coded_fictional, FICTIONAL), "P1", "en")
+    assert '<span class="sid">P1-002</span> <span class="time" title="time in the recording">00:00:14.000–00:00:26.000' in page
 
 
 def test_the_shipped_padang_sites_name_the_article_as_their_reference():
