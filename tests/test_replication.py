@@ -116,15 +116,6 @@ def test_intros_name_the_codebooks_themes_and_thin_evidence_is_flagged(coded_fic
     assert summary["few"].tolist() == few.tolist() and few.any()
 
 
-def test_nothing_in_the_package_or_notebooks_names_the_padang_study():
-    """Only the codebook data (the default codebook's keywords and definitions) may name it."""
-    pattern = re.compile(r"telegram|pamflet|imam bonjol", re.IGNORECASE)
-    files = [path for folder in ("pipeline", "notebooks") for path in (PROJECT / folder).rglob("*")
-             if path.is_file() and path.suffix in (".py", ".yaml", ".ipynb", ".j2", ".css")
-             and "codebooks" not in path.parts]
-    assert [str(path) for path in files if pattern.search(path.read_text(encoding="utf-8"))] == []
-
-
 def test_the_report_language_defaults_to_the_sites_and_the_root_is_found_from_below(coded_fictional, tmp_path):
     (coded_fictional / "notebooks").mkdir(exist_ok=True)
     cwd = os.getcwd()
