@@ -139,3 +139,5 @@ def test_a_cross_site_share_resting_on_few_informants_or_codings_is_drawn_hollow
     fig = figures.plot_shares_by_site(modes, "en")
     hollow = [line for ax in fig.axes for line in ax.lines if line.get_markerfacecolor() == "white"]
     assert [list(line.get_xdata()) for line in hollow] == [[0.5]]
+    filled = [line for ax in fig.axes for line in ax.lines if line.get_marker() == "o" and line not in hollow]
+    assert hollow[0].get_zorder() > max(line.get_zorder() for line in filled)  # drawn over the filled point

@@ -266,7 +266,7 @@ def plot_shares_by_site(modes: pd.DataFrame, lang: str = "en") -> Figure:
                 few = rows["few"].fillna(False).astype(bool).to_numpy()  # an indication only: drawn hollow
                 ax.plot(rows["share"][few], [p for p, flag in zip(positions, few) if flag], linestyle="none",
                         marker=SITE_MARKERS[n % len(SITE_MARKERS)], markersize=4, markerfacecolor="white",
-                        markeredgecolor=bars.lines[0].get_color())
+                        markeredgecolor=bars.lines[0].get_color(), zorder=bars.lines[0].get_zorder() + 0.1)
             ax.set_title(role)
             ax.set_xlim(0, 1)
             ax.set_xlabel(text("cross_site.axis_share", lang))
