@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 
+from pipeline.coding import local_terms
 from pipeline.coding.classify import classify_text, compile_codebook, site_codebook
 from pipeline.coding.codebook import load_codebook
 from pipeline.coding.local_terms import with_local_terms
@@ -120,3 +121,14 @@ def test_the_shipped_sites_local_terms_are_in_their_study_yaml_not_in_the_packag
     for site in ("uin-imam-bonjol", "uin-imam-bonjol-en"):
         assert "telegram" in {term.term for term in load_study_config(raw_site_dir(PROJECT, site)).local_terms}
     assert load_study_config(raw_site_dir(PROJECT, "northfield-pilot")).local_terms == ()
+
+
+def test_local_terms_count_against_the_codebooks_limit_of_terms(tmp_path, monkeypatch):
+    codebook = load_codebook()
+    terms = sum(len(code.keywords) for code in codebook.codes) + sum(map(len, codebook.barrier_cues.values()))
+    site = new_site(tmp_path, "local_terms:\n  online_services: [signal, viber]\n")
+    monkeypatch.setattr(local_terms, "MAX_TERMS", terms + 2)
+    assert {"signal", "viber"} <= set(keywords(site_codebook(tmp_path, site.name), "online_services", "en"))  # at the limit
+    monkeypatch.setattr(local_terms, "MAX_TERMS", terms + 1)
+    with pytest.raises(InputError, match=r"study\.yaml:\d+: local_terms: with them the codebook has more than"):
+        site_codebook(tmp_path, site.name)
