@@ -24,8 +24,8 @@ REVIEW_SHEET_FILE = "review_sheet.csv"  # blank sheet for human coders (seci rev
 CLEANED_DIR = "transcripts"  # cleaned, de-identified transcripts: segment offsets point into these
 SEGMENT_COLUMNS = [
     "segment_id", "site", "informant_id", "role", "speaker", "turn", "question", "lang",
-    "text", "start", "end",
-]
+    "text", "start", "end", "start_time", "end_time",
+]  # start_time, end_time: HH:MM:SS.mmm in the recording (.vtt, .srt); empty for formats without times
 SPEAKERS = ("informant", "interviewer")
 CODING_COLUMNS = ["segment_id", "code_id", "score", "matched", "status", "coder"]
 STATUSES = ("practice", "barrier")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.analysis import counts
+from pipeline.analysis import counts, cross_site
 from pipeline.analysis.study import Study, evidence, load_study
 from pipeline.errors import InputError
 from pipeline.report import tables
@@ -75,16 +75,47 @@ def test_code_frequencies_count_segments_and_informants_in_codebook_order(study)
     assert table["segments"].tolist() == [4, 1, 1, 1]
     assert table["informants"].tolist() == [3, 1, 1, 1]
     assert table["share_of_segments"].tolist() == [40.0, 10.0, 10.0, 10.0]  # of the 10 informant answers
+    assert table["few"].tolist() == [True] * 4  # socialization: 3 informants, but 4 codings
+
+
+def with_a_fifth_socialization_coding(study: Study) -> Study:
+    """The tiny study plus socialization on L2-006: then 5 codings from 3 informants (L1, L2, P2)."""
+    extra = pd.DataFrame([{"segment_id": "L2-006", "code_id": "socialization", "score": 1.0, "matched": "diskusi@0-7",
+                           "status": "practice", "coder": "keyword-v0.1"}])
+    return Study(site="tiny", informants=study.informants, segments=study.segments,
+                 codings=pd.concat([study.codings, extra], ignore_index=True), codebook=study.codebook)
+
+
+def test_02_tables_flag_counts_resting_on_fewer_than_3_informants_or_5_codings(study):
+    more = with_a_fifth_socialization_coding(study)
+    assert counts.code_frequencies(more, "seci")["few"].tolist() == [False, True, True, True]
+    assert counts.status_by_code(more, "seci").set_index("code_id").loc["socialization", ["informants", "few"]].tolist() == [3, False]
+    assert counts.status_by_code(study, "seci").set_index("code_id").loc["socialization", ["informants", "few"]].tolist() == [3, True]
+    by_role = counts.code_by_role(more, "seci")
+    assert by_role.loc["Socialization"].tolist() == [4, 1, True, True]  # 4 from 2 librarians, 1 from 1 patron
+    matrix = counts.code_by_informant(more)
+    assert matrix.loc["Socialization", "few"] == False and matrix["few"].sum() == len(matrix) - 1  # noqa: E712
+
+
+def test_cross_site_tables_flag_shares_and_statuses_resting_on_few_informants_or_codings(study):
+    more = with_a_fifth_socialization_coding(study)
+    modes = cross_site.modes_by_role([more], "en").set_index(["role", "code_id"])
+    assert modes.loc[("librarian", "socialization"), ["informants", "of", "codings", "few"]].tolist() == [2, 2, 4, True]
+    assert (modes["few"] == ((modes["informants"] < 3) | (modes["codings"] < 5))).all()
+    status = cross_site.status_per_code([more], "en")["tiny"]
+    assert status["Socialization"] == "adequate (1/5)"  # 3 informants, 5 codings: no mark
+    assert status["Externalization"] == "adequate (0/1), few"
+    assert cross_site.status_per_code([more], "id")["tiny"]["Eksternalisasi"] == "memadai (0/1), sedikit"
 
 
 def test_code_by_role_and_by_informant_include_zero_cells(study):
     by_role = counts.code_by_role(study, "seci")
-    assert by_role.loc["Socialization"].tolist() == [3, 1]
-    assert by_role.loc["Combination"].tolist() == [1, 0]
+    assert by_role.loc["Socialization", ["librarian", "patron"]].tolist() == [3, 1]
+    assert by_role.loc["Combination", ["librarian", "patron"]].tolist() == [1, 0]
     matrix = counts.code_by_informant(study)
-    assert matrix.columns.tolist() == ["L1", "L2", "P1", "P2"]
-    assert matrix.loc["Socialization"].tolist() == [2, 1, 0, 1]
-    assert matrix.loc["Online services"].tolist() == [0, 0, 1, 1]
+    assert matrix.columns.tolist() == ["L1", "L2", "P1", "P2", "few"]
+    assert matrix.loc["Socialization"].tolist() == [2, 1, 0, 1, True]
+    assert matrix.loc["Online services"].tolist() == [0, 0, 1, 1, True]
     assert len(matrix) == 7  # every code, even where only one informant has it
 
 
@@ -170,7 +201,8 @@ def test_a_study_with_no_codings_gives_empty_tables_not_errors(study):
     empty = Study(site="tiny", informants=study.informants, segments=study.segments,
                            codings=study.codings.iloc[0:0], codebook=study.codebook)
     assert counts.code_frequencies(empty, "seci")["segments"].tolist() == [0, 0, 0, 0]
-    assert counts.code_by_informant(empty).to_numpy().sum() == 0
+    assert counts.code_by_informant(empty).select_dtypes("number").to_numpy().sum() == 0
+    assert counts.code_by_informant(empty)["few"].all()
     assert counts.cooccurrence(empty, "seci").to_numpy().sum() == 0
     assert counts.exemplar_quotes(empty, ["socialization"]).empty
     assert counts.keyword_in_context(empty).empty
@@ -189,7 +221,7 @@ def test_a_table_is_saved_as_csv_and_booktabs_latex_with_headings_in_the_report_
     assert "Porsi hambatan" in latex and "Sosialisasi" in latex
     assert "Porsi hambatan" in shown.columns
     csv = pd.read_csv(tmp_path / "status.csv")
-    assert csv.columns.tolist() == ["code_id", "code", "practice", "barrier", "barrier_share"]  # stable names
+    assert csv.columns.tolist() == ["code_id", "code", "practice", "barrier", "barrier_share", "informants", "few"]
     assert csv["barrier"].tolist() == [1, 0, 1, 0]
 
 
@@ -202,8 +234,9 @@ def test_latex_escapes_special_characters_in_cells_and_headings(tmp_path):
 
 def test_a_matrix_keeps_its_row_labels_in_both_files(study, tmp_path):
     tables.save_table(counts.code_by_role(study, "seci"), "by_role", tmp_path, lang="en")
-    assert (tmp_path / "by_role.csv").read_text().splitlines()[:2] == ["code,librarian,patron", "Socialization,3,1"]
-    assert "Librarians & Patrons" in (tmp_path / "by_role.tex").read_text()
+    assert (tmp_path / "by_role.csv").read_text().splitlines()[:2] == [
+        "code,librarian,patron,few_librarian,few_patron", "Socialization,3,1,True,True"]
+    assert "Librarians & Patrons & Few (librarians) & Few (patrons)" in (tmp_path / "by_role.tex").read_text()
 
 
 def test_roles_statuses_and_yes_no_are_shown_in_the_report_language():

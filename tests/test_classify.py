@@ -25,7 +25,7 @@ from pipeline.cli import main
 from pipeline.coding import classify as classify_module
 from pipeline.coding.classify import (
     BARRIER, CHUNK_SIZE, PRACTICE, Hit, classify_file, classify_stream, classify_text, code_segments, compile_codebook,
-    output_columns, primary_code,
+    output_columns, primary_code, site_codebook,
 )
 from pipeline.coding.codebook import codebook_from_dict, load_codebook
 from pipeline.coding.stemming import stemmer
@@ -400,7 +400,7 @@ def test_seci_code_writes_codings_csv_and_reruns_byte_identically(study_root, ca
     first = path.read_bytes()
     codings = pd.read_csv(path, dtype=str)
     assert list(codings.columns) == CODING_COLUMNS
-    assert set(codings["coder"]) == {load_codebook().coder}
+    assert set(codings["coder"]) == {site_codebook(study_root, SITE).coder}  # the default plus the site's local terms
     assert set(codings["segment_id"]) <= set(pd.read_csv(processed_site_dir(study_root, SITE) / "segments.csv")
                                               .query("speaker == 'informant'")["segment_id"])
     assert run("code", "--root", study_root, "--site", SITE) == 0
@@ -413,8 +413,9 @@ def test_seci_code_uses_the_codebook_the_site_names(study_root, tmp_path):
     shutil.copytree(study_root / "data", root / "data")
     site_dir = root / "data" / "raw" / SITE
     (site_dir / "mine.yaml").write_text(yaml.safe_dump(CODEBOOK_YAML), encoding="utf-8")
-    with open(site_dir / "study.yaml", "a", encoding="utf-8") as study:
-        study.write("codebook: mine.yaml\n")
+    study = site_dir / "study.yaml"  # its local terms name codes that mine.yaml lacks: dropped with the codebook
+    study.write_text(re.sub(r"^local_terms:\n(?:  .*\n)+", "", study.read_text(encoding="utf-8"), flags=re.MULTILINE)
+                     + "codebook: mine.yaml\n", encoding="utf-8")
     assert run("code", "--root", root, "--site", SITE) == 0
     codings = pd.read_csv(processed_site_dir(root, SITE) / CODINGS_FILE)
     assert set(codings["code_id"]) == {"socialization", "combination"} and set(codings["coder"]) == {load_codebook(site_dir / "mine.yaml").coder}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
@@ -128,3 +129,15 @@ def test_every_count_of_a_matrix_is_printed_in_its_cell(study):
 def test_an_unknown_format_is_refused(study, tmp_path):
     with pytest.raises(ValueError, match="tiff"):
         figures.save_figure(FIGURES["words"](study, "en"), "words", tmp_path, formats=["tiff"])
+
+
+def test_a_cross_site_share_resting_on_few_informants_or_codings_is_drawn_hollow():
+    modes = pd.DataFrame([
+        {"site": "a", "role": "librarian", "code": "Socialization", "share": 0.5, "low": 0.2, "high": 0.8, "few": True},
+        {"site": "a", "role": "librarian", "code": "Combination", "share": 0.9, "low": 0.6, "high": 1.0, "few": False},
+    ])
+    fig = figures.plot_shares_by_site(modes, "en")
+    hollow = [line for ax in fig.axes for line in ax.lines if line.get_markerfacecolor() == "white"]
+    assert [list(line.get_xdata()) for line in hollow] == [[0.5]]
+    filled = [line for ax in fig.axes for line in ax.lines if line.get_marker() == "o" and line not in hollow]
+    assert hollow[0].get_zorder() > max(line.get_zorder() for line in filled)  # drawn over the filled point

@@ -193,7 +193,7 @@ BAD_INPUT = {
                      r"informants\.csv:3: role 'visitor' is not one of librarian, patron; write"),
     "invalid language": (_edit("informants.csv", "A3.csv,en", "A3.csv,fr"),
                          r"informants\.csv:4: language 'fr' is not one of id, en; write"),
-    "missing study.yaml": (lambda site: (site / "study.yaml").unlink(), r"study\.yaml: missing study\.yaml; copy one"),
+    "missing study.yaml": (lambda site: (site / "study.yaml").unlink(), r"study\.yaml: missing study\.yaml; start a site with `seci init-site NAME`"),
     "study.yaml syntax error": (_edit("study.yaml", "title: Fixture study", "title: Fixture: study"),
                                 r"study\.yaml:3: YAML syntax error: mapping values are not allowed [a-z ]+; check"),
     "study.yaml unknown key": (_edit("study.yaml", "segment_unit:", "segment_units:"),

@@ -51,20 +51,42 @@ def test_an_unlisted_label_that_looks_like_one_starts_its_own_turn(tmp_path):
     ]
 
 
-def test_webvtt_drops_timings_notes_and_tags_and_merges_cues_of_one_speaker():
+def test_webvtt_keeps_cue_times_drops_notes_and_tags_and_merges_cues_of_one_speaker():
+    """A merged turn runs from its first cue's start to its last cue's end."""
     assert read_transcript(FORMATS / "interview.vtt", labels=EN_LABELS) == [
-        Turn("Interviewer", "Good morning. May I record?", 8),
-        Turn("Informant", "Yes, you may. I have worked here for nine years & I like it.", 11),
-        Turn("Interviewer", "Thank you.", 18),
+        Turn("Interviewer", "Good morning. May I record?", 8, "00:00:01.000", "00:00:03.500"),
+        Turn("Informant", "Yes, you may. I have worked here for nine years & I like it.", 11,
+             "00:00:03.600", "00:00:08.000"),
+        Turn("Interviewer", "Thank you.", 18, "00:00:08.100", "00:00:09.000"),
     ]
 
 
-def test_srt_takes_the_speaker_from_a_name_prefix_and_continues_unlabelled_cues():
+def test_srt_takes_the_speaker_from_a_name_prefix_and_continues_unlabelled_cues_with_their_times():
     assert read_transcript(FORMATS / "interview.srt", labels=EN_LABELS) == [
-        Turn("Interviewer", "How often do you visit the library?", 3),
-        Turn("Informant", "Twice a week, mostly to borrow printed books.", 7),
-        Turn("Interviewer", "Thank you.", 15),
+        Turn("Interviewer", "How often do you visit the library?", 3, "00:00:01.000", "00:00:03.000"),
+        Turn("Informant", "Twice a week, mostly to borrow printed books.", 7, "00:00:03.500", "00:00:07.000"),
+        Turn("Interviewer", "Thank you.", 15, "00:00:07.500", "00:00:09.000"),
     ]
+
+
+def test_cue_times_without_hours_or_with_short_fractions_are_written_in_one_form(tmp_path):
+    path = tmp_path / "t.vtt"
+    path.write_text("WEBVTT\n\n01:02.5 --> 1:01:03.25 line:0\n<v Interviewer>Hello?\n", encoding="utf-8")
+    assert read_transcript(path, labels=EN_LABELS) == [Turn("Interviewer", "Hello?", 4, "00:01:02.500", "01:01:03.250")]
+
+
+def test_a_malformed_cue_timing_names_file_and_line(tmp_path):
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\nInterviewer: Hi.\n\n2\n00:00:04 --> soon\nInformant: Yes.\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.srt:6: cue timing '00:00:04 --> soon' is not"):
+        read_transcript(path, labels=EN_LABELS)
+
+
+def test_formats_without_cue_times_give_turns_with_empty_times():
+    for name in ("interview.txt", "interview.md"):
+        assert {(turn.start_time, turn.end_time) for turn in read_transcript(FORMATS / name, labels=ID_LABELS)} == {("", "")}
+    assert {(turn.start_time, turn.end_time) for turn in read_transcript(FORMATS / "interview.csv")} == {("", "")}
 
 
 def test_csv_reads_one_row_per_turn_skips_rows_without_text_and_ignores_other_columns():

@@ -34,14 +34,16 @@ SHARE = ANSWER.index("share")
 WRITE = ANSWER.index("write")
 
 
-def make_study(codings: list[dict], answer: str = ANSWER) -> Study:
+def make_study(codings: list[dict], answer: str = ANSWER, times: tuple[str, str] = ("", "")) -> Study:
     informants = pd.DataFrame([{"informant_id": "L1", "role": "librarian", "transcript": "L1.txt", "language": "en",
                                 "unit": "user services", "source_label": "I1"}])
     segments = pd.DataFrame([
         {"segment_id": "L1-001", "site": "demo", "informant_id": "L1", "role": "librarian", "speaker": "interviewer",
-         "turn": 1, "question": "", "lang": "en", "text": QUESTION, "start": 0, "end": len(QUESTION)},
+         "turn": 1, "question": "", "lang": "en", "text": QUESTION, "start": 0, "end": len(QUESTION),
+         "start_time": "", "end_time": ""},
         {"segment_id": "L1-002", "site": "demo", "informant_id": "L1", "role": "librarian", "speaker": "informant",
-         "turn": 2, "question": QUESTION, "lang": "en", "text": answer, "start": 20, "end": 20 + len(answer)},
+         "turn": 2, "question": QUESTION, "lang": "en", "text": answer, "start": 20, "end": 20 + len(answer),
+         "start_time": times[0], "end_time": times[1]},
     ])
     frame = pd.DataFrame(codings, columns=["segment_id", "code_id", "score", "matched", "status", "coder"])
     return Study(site="demo", informants=informants, segments=segments, codings=frame, codebook=CODEBOOK)
@@ -143,3 +145,12 @@ def test_one_page_per_informant_is_written(tmp_path):
     [page] = write_transcript_pages(study, tmp_path, "en")
     assert (page.informant_id, page.role, page.path) == ("L1", "librarian", tmp_path / "transcripts" / "L1.html")
     assert "Coded transcript L1" in page.path.read_text(encoding="utf-8")
+
+
+def test_an_answer_with_cue_times_shows_them_next_to_its_speaker_and_one_without_shows_none():
+    page = page_of(make_study([], times=("00:01:02.500", "00:01:09.000")), "id")
+    answer, question = page.find(id="L1-002"), page.find(id="L1-001")
+    time = answer.find(class_="time")
+    assert time.get_text() == "00:01:02.500–00:01:09.000" and time["title"] == "waktu dalam rekaman"
+    assert question.find(class_="time") is None  # its turn has no times
+    assert page_of(make_study([])).find(class_="time") is None

@@ -29,6 +29,11 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 NO_UNIT = "–"  # shown where informants.csv leaves the unit empty (patrons)
 
 
+def few(informants: int, codings: int) -> bool:
+    """Whether a count rests on fewer than :data:`MIN_INFORMANTS` informants or :data:`MIN_CODINGS` codings."""
+    return informants < MIN_INFORMANTS or codings < MIN_CODINGS
+
+
 def informants_by_role_and_unit(study: Study) -> pd.DataFrame:
     """How many informants of each role and unit, and who they are (role order, then unit)."""
     units = study.informants["unit"] if "unit" in study.informants else ""
@@ -94,33 +99,43 @@ def coverage(study: Study, group: str | None = None) -> dict:
 # --- codes: frequencies, matrices, status ---------------------------------------------------------
 
 def code_frequencies(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
-    """Per code: segments coded, their share of all informant segments, and informants with evidence."""
+    """Per code: segments coded, their share of all informant segments, informants with evidence, and
+    ``few`` (:func:`few`; a segment carries a code once, so its segments are its codings)."""
     coded = study.coded()
     total = len(study.answers())
     rows = []
     for code_id in study.codes(group):
         of_code = coded[coded["code_id"] == code_id]
+        informants = of_code["informant_id"].nunique()
         rows.append({
             "code_id": code_id, "code": study.label(code_id, lang), "segments": len(of_code),
             "share_of_segments": round(100 * len(of_code) / total, 1) if total else 0.0,
-            "informants": of_code["informant_id"].nunique(),
+            "informants": informants, "few": few(informants, len(of_code)),
         })
-    return pd.DataFrame(rows, columns=["code_id", "code", "segments", "share_of_segments", "informants"])
+    return pd.DataFrame(rows, columns=["code_id", "code", "segments", "share_of_segments", "informants", "few"])
 
 
 def code_by_role(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
-    """Segments per code (rows, labels) and role (columns), zeros included."""
+    """Segments per code (rows, labels) and role (columns), zeros included; then per role ``few_<role>``,
+    whether that count rests on few informants of the role or few codings (:func:`few`)."""
     coded = study.coded()
-    table = pd.crosstab(coded["code_id"], coded["role"]).reindex(index=study.codes(group), columns=list(ROLES))
-    return _labelled(table.fillna(0).astype(int), study, lang)
+    codes = study.codes(group)
+    table = pd.crosstab(coded["code_id"], coded["role"]).reindex(index=codes, columns=list(ROLES)).fillna(0).astype(int)
+    speakers = coded.groupby(["code_id", "role"])["informant_id"].nunique()
+    for role in ROLES:
+        table[f"few_{role}"] = [few(int(speakers.get((code_id, role), 0)), int(table.loc[code_id, role]))
+                                for code_id in codes]
+    return _labelled(table, study, lang)
 
 
 def code_by_informant(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
-    """The code x informant matrix: how many of each informant's segments carry each code."""
+    """The code x informant matrix: how many of each informant's segments carry each code; the last
+    column, ``few``, says whether the code's row rests on few informants or codings (:func:`few`)."""
     coded = study.coded()
     table = pd.crosstab(coded["code_id"], coded["informant_id"])
-    table = table.reindex(index=study.codes(group), columns=study.informant_ids())
-    return _labelled(table.fillna(0).astype(int), study, lang)
+    table = table.reindex(index=study.codes(group), columns=study.informant_ids()).fillna(0).astype(int)
+    table["few"] = [few(int((row > 0).sum()), int(row.sum())) for _, row in table.iterrows()]
+    return _labelled(table, study, lang)
 
 
 def cooccurrence(study: Study, group: str | None = None, lang: str = "en") -> pd.DataFrame:
@@ -134,18 +149,21 @@ def cooccurrence(study: Study, group: str | None = None, lang: str = "en") -> pd
 
 
 def status_by_code(study: Study, group: str | None = None, role: str | None = None, lang: str = "en") -> pd.DataFrame:
-    """Per code: codings reported as a practice and as a barrier ("belum maksimal"), and the barrier share."""
+    """Per code: codings reported as a practice and as a barrier ("belum maksimal"), the barrier share,
+    the informants they come from, and ``few`` (:func:`few`)."""
     coded = study.coded(role)
     rows = []
     for code_id in study.codes(group):
         of_code = coded[coded["code_id"] == code_id]
         practice = int((of_code["status"] == "practice").sum())
         barrier = int((of_code["status"] == "barrier").sum())
+        informants = of_code["informant_id"].nunique()
         rows.append({
             "code_id": code_id, "code": study.label(code_id, lang), "practice": practice, "barrier": barrier,
             "barrier_share": round(barrier / (practice + barrier), 2) if practice + barrier else 0.0,
+            "informants": informants, "few": few(informants, practice + barrier),
         })
-    return pd.DataFrame(rows, columns=["code_id", "code", "practice", "barrier", "barrier_share"])
+    return pd.DataFrame(rows, columns=["code_id", "code", "practice", "barrier", "barrier_share", "informants", "few"])
 
 
 def _labelled(table: pd.DataFrame, study: Study, lang: str, columns: bool = False) -> pd.DataFrame:
@@ -293,7 +311,7 @@ def theme_summary(study: Study, group: str, role: str, lang: str = "en", top_ter
             "informants": len(speakers), "role_informants": len(everyone), "informant_ids": ", ".join(speakers),
             "segments": len(of_code), "practice": practice, "barrier": barrier,
             "terms": ", ".join(f"{row.keyword} ({row.informants})" for row in top.itertuples()),
-            "few": len(speakers) < MIN_INFORMANTS or practice + barrier < MIN_CODINGS,
+            "few": few(len(speakers), practice + barrier),
         })
     return pd.DataFrame(rows, columns=["code_id", "code", "informants", "role_informants", "informant_ids", "segments",
                                        "practice", "barrier", "terms", "few"])

@@ -72,30 +72,40 @@ def sites_overview(studies: list[Study], lang: str) -> pd.DataFrame:
 
 def modes_by_role(studies: list[Study], lang: str, group: str = "seci") -> pd.DataFrame:
     """Per site, role and code of ``group``: informants of the role who speak of it (k of n), the share
-    and its Wilson interval (``low``, ``high``)."""
+    and its Wilson interval (``low``, ``high``), the role's ``codings`` of the code, and ``few``: the
+    share rests on fewer than 3 informants or 5 codings (:func:`~pipeline.analysis.counts.few`)."""
     rows = []
     for study in studies:
         coded = study.coded()
         for role in ROLES:
             n = len(study.informant_ids(role))
             for code_id in study.codes(group):
-                k = coded.loc[(coded["code_id"] == code_id) & (coded["role"] == role), "informant_id"].nunique()
+                of_code = coded[(coded["code_id"] == code_id) & (coded["role"] == role)]
+                k = of_code["informant_id"].nunique()
                 low, high = wilson_interval(k, n)
                 rows.append({"site": study.site, "role": text(f"report.value_{role}", lang), "code_id": code_id,
                              "code": study.label(code_id, lang), "informants": k, "of": n,
-                             "share": round(k / n, 3) if n else math.nan, "low": low, "high": high})
+                             "share": round(k / n, 3) if n else math.nan, "low": low, "high": high,
+                             "codings": len(of_code), "few": counts.few(k, len(of_code))})
     return pd.DataFrame(rows)
 
 
 def status_per_code(studies: list[Study], lang: str) -> pd.DataFrame:
-    """Codes (rows, in the first site's codebook order) x sites: each code's status and the codings it rests on."""
+    """Codes (rows, in the first site's codebook order) x sites: each code's status and the codings it rests on,
+    marked as few where they come from fewer than 3 informants or 5 codings."""
     columns = {}
     for study in studies:
         table = counts.status_by_code(study, lang=lang)
-        columns[study.site] = {
-            row.code: f"{text('report.' + findings.status_of(row.barrier, row.practice + row.barrier), lang)} "
-                      f"({row.barrier}/{row.practice + row.barrier})" if row.practice + row.barrier else "-"
-            for row in table.itertuples()}
+        columns[study.site] = {row.code: _status_cell(row, lang) for row in table.itertuples()}
     frame = pd.DataFrame(columns)
     frame.index.name = "code"
     return frame.fillna("")
+
+
+def _status_cell(row, lang: str) -> str:
+    """``adequate (1/6)``, with the few-evidence mark when it is few (``adequate (1/4), few``); ``-`` for no coding."""
+    codings = row.practice + row.barrier
+    if not codings:
+        return "-"
+    cell = f"{text('report.' + findings.status_of(row.barrier, codings), lang)} ({row.barrier}/{codings})"
+    return text("cross_site.few_cell", lang, cell=cell) if row.few else cell

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.coding.codebook import Codebook, load_codebook
+from pipeline.coding.codebook import Codebook
+from pipeline.coding.local_terms import site_codebook
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, SEGMENT_COLUMNS, SEGMENTS_FILE, processed_site_dir, raw_site_dir,
 )
@@ -72,7 +73,7 @@ def load_study(root: str | Path, site: str) -> Study:
     codings = read_table(processed / CODINGS_FILE, CODING_COLUMNS, fix=rerun)
     segments = segments.astype({"turn": int, "start": int, "end": int})
     codings = codings.astype({"score": float})
-    codebook = load_codebook(config.codebook)
+    codebook = site_codebook(config)
     unknown = sorted(set(codings["code_id"]) - set(codebook.code_ids))
     if unknown:
         line = int(codings.index[codings["code_id"] == unknown[0]][0]) + 2

@@ -37,7 +37,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.coding.codebook import Codebook, Keyword, load_codebook
+from pipeline.coding import local_terms
+from pipeline.coding.codebook import Codebook, Keyword
 from pipeline.coding.matcher import TermMatcher
 from pipeline.coding.tokens import Stretches
 from pipeline.contracts import (
@@ -456,8 +457,9 @@ def classify_file(source: str | Path, target: str | Path, codebook: Codebook, *,
 # --- `seci code`: a site's segments -> codings.csv -------------------------------------------------
 
 def site_codebook(root: str | Path, site: str) -> Codebook:
-    """The codebook a site's ``study.yaml`` names (``codebook:``), else the default SECI codebook."""
-    return load_codebook(load_study_config(raw_site_dir(Path(root), site)).codebook)
+    """The codebook a site's ``study.yaml`` names (``codebook:``, else the default SECI codebook) with the
+    site's ``local_terms`` added (:mod:`pipeline.coding.local_terms`)."""
+    return local_terms.site_codebook(load_study_config(raw_site_dir(Path(root), site)))
 
 
 def read_segments(root: str | Path, site: str) -> pd.DataFrame:

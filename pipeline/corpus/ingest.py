@@ -92,7 +92,8 @@ def spoken_turns(path: Path, config: StudyConfig, pseudonyms: Pseudonyms) -> lis
                              fix=f"use one of {known}, or add the label to speaker_labels in {config.path.name}")
         text = pseudonyms.apply(clean_text(turn.text, marks=config.transcription_marks))
         if text:
-            turns.append(SpokenTurn(number, speaker, pseudonyms.apply(clean_text(turn.speaker)), text))
+            turns.append(SpokenTurn(number, speaker, pseudonyms.apply(clean_text(turn.speaker)), text,
+                                    turn.start_time, turn.end_time))
     if not any(turn.speaker == "informant" for turn in turns):
         raise InputError(path, "no informant answer in this transcript",
                          fix=f"label the answers with an informant label from {config.path.name} "

@@ -6,9 +6,11 @@ where the turn starts in the source (for .docx and .odt: the paragraph number), 
 interviewer or the informant is decided by the site's ``study.yaml`` (see :mod:`pipeline.corpus.ingest`).
 
 Supported: ``.txt``/``.md`` ("Label: text" lines), ``.docx`` and ``.odt`` (the same, one paragraph
-per line), WebVTT ``.vtt`` and ``.srt`` subtitles from transcription tools (timestamps dropped,
-consecutive cues of one speaker merged; speaker from ``<v Name>`` or a "Name:" prefix), and ``.csv``
-with one row per turn (columns ``speaker``, ``text``). Lines starting with ``#`` are comments.
+per line), WebVTT ``.vtt`` and ``.srt`` subtitles from transcription tools (consecutive cues of one
+speaker merged into a turn that keeps the start of its first cue and the end of its last, as
+``HH:MM:SS.mmm``; speaker from ``<v Name>`` or a "Name:" prefix), and ``.csv`` with one row per turn
+(columns ``speaker``, ``text``). Lines starting with ``#`` are comments. Formats without cue times
+give turns with empty times.
 
 Every limit of :mod:`pipeline.contracts` on transcripts (file size, the XML inside a .docx/.odt, line
 length, number of turns) is checked here, before the text goes further, and a broken file of any
@@ -44,11 +46,14 @@ _EMPTY_FIX = "put the transcript text in the file or remove its row from informa
 
 @dataclass(frozen=True)
 class Turn:
-    """One speaker's uninterrupted talk: label as written, text, and the source line where it starts."""
+    """One speaker's uninterrupted talk: label as written, text, the source line where it starts and,
+    from subtitles, when it starts and ends in the recording (``HH:MM:SS.mmm``; empty otherwise)."""
 
     speaker: str
     text: str
     line: int
+    start_time: str = ""
+    end_time: str = ""
 
 
 def read_transcript(path: str | Path, *, labels: Sequence[str] = (), encoding: str | None = None) -> list[Turn]:
@@ -188,26 +193,27 @@ def _after(line: str, prefix: str) -> str:
 
 # --- from labelled pieces to turns -----------------------------------------------------------------
 
-def _collect(pieces: Iterable[tuple[int, str | None, str]], path: Path, labels: Sequence[str], *,
-             merge_same_speaker: bool) -> list[Turn]:
-    """Turn (line, label or None, text) pieces into turns; a piece without a label continues the turn."""
-    pieces = list(pieces)
+def _collect(pieces: Iterable[tuple], path: Path, labels: Sequence[str], *, merge_same_speaker: bool) -> list[Turn]:
+    """Turn (line, label or None, text[, start time, end time]) pieces into turns; a piece without a label
+    continues the turn. A turn's times are the start of its first piece and the end of its last."""
+    pieces = [piece if len(piece) == 5 else (*piece, "", "") for piece in pieces]
     if not pieces:
         raise InputError(path, "empty transcript (no text besides comments)", fix=_EMPTY_FIX)
     example = labels[0] if labels else "Interviewer"
-    if all(label is None for _, label, _ in pieces):
+    if all(piece[1] is None for piece in pieces):
         raise InputError(path, "no speaker labels found",
                          fix=f"begin each turn with its speaker label and a colon, e.g. '{example}: ...' "
                          "(the labels are listed in study.yaml under speaker_labels)")
-    started: list[tuple[str, int, list[str]]] = []  # label, line, the texts of the turn (joined once, at the end)
-    for line, label, text in pieces:
+    started: list[tuple[str, int, list[str], list[str]]] = []  # label, line, texts (joined once, at the end), times
+    for line, label, text, start_time, end_time in pieces:
         if label is None and not started:
             raise InputError(path, "text before the first speaker label", line=line,
                              fix=f"begin the turn with a label such as '{example}:' or start header lines with #")
         if label is not None and not (merge_same_speaker and started and started[-1][0].casefold() == label.casefold()):
-            started.append((label, line, []))
+            started.append((label, line, [], [start_time, end_time]))
         started[-1][2].append(text)
-    return [Turn(label, " ".join(part for part in texts if part), line) for label, line, texts in started]
+        started[-1][3][1] = end_time
+    return [Turn(label, " ".join(part for part in texts if part), line, *times) for label, line, texts, times in started]
 
 
 def _labelled_lines(lines: Iterable[tuple[int, str]], path: Path, labels: Sequence[str]) -> list[Turn]:
@@ -272,7 +278,7 @@ def read_odt(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: s
 
 
 def read_webvtt(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: str | None = None) -> list[Turn]:
-    """WebVTT captions: cue timings, ids, NOTE/STYLE blocks dropped; speaker from <v Name> or 'Name:'."""
+    """WebVTT captions: cue times kept, ids, settings and NOTE/STYLE blocks dropped; speaker from <v Name> or 'Name:'."""
     text = decode(data, path, encoding)
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise InputError(path, "not a WebVTT file (the first line is not WEBVTT)", line=1,
@@ -281,7 +287,7 @@ def read_webvtt(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding
 
 
 def read_srt(data: bytes, path: Path, *, labels: Sequence[str] = (), encoding: str | None = None) -> list[Turn]:
-    """SubRip subtitles: numbers and timings dropped; speaker from a 'Name:' prefix (or <v Name>)."""
+    """SubRip subtitles: cue times kept, numbers dropped; speaker from a 'Name:' prefix (or <v Name>)."""
     return _subtitles(decode(data, path, encoding), path, labels)
 
 
@@ -465,16 +471,31 @@ def _labelled_paragraphs(paragraphs: list[str], path: Path, labels: Sequence[str
 # Neither pattern can backtrack more than linearly: the label starts after the spaces, a tag holds no '<'.
 _VOICE = re.compile(r"^\s*<v(?:\.[^\s>]*)?\s+(?P<label>[^\s>][^>]*)>(?P<text>.*)$")
 _TAG = re.compile(r"<[^<>]*>")
+# A cue's timing line: WebVTT "01:02:03.450 --> ..." (hours optional) or SubRip "01:02:03,450 --> ...",
+# settings after the end time ignored.
+_CUE_TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+_TIMING = re.compile(rf"^\s*{_CUE_TIME}\s*-->\s*{_CUE_TIME}(?:\s.*)?$")
+
+
+def cue_time(hours: str | None, minutes: str, seconds: str, fraction: str) -> str:
+    """A cue time as ``HH:MM:SS.mmm``, the one form segments.csv holds whatever the format wrote."""
+    return f"{int(hours or 0):02d}:{int(minutes):02d}:{int(seconds):02d}.{fraction.ljust(3, '0')}"
 
 
 def _subtitles(text: str, path: Path, labels: Sequence[str]) -> list[Turn]:
-    """Cues of .vtt/.srt as labelled pieces; a line without a speaker continues the current one."""
+    """Cues of .vtt/.srt as labelled pieces with their times; a line without a speaker continues the current one."""
     known = _known_label_pattern(labels)
     pieces = []
     for block in _blocks(_numbered_lines(text)):
         timing = next((i for i, (_, line) in enumerate(block) if "-->" in line), None)
         if timing is None:
             continue  # the WEBVTT header, NOTE, STYLE and REGION blocks carry no speech
+        number, line = block[timing]
+        found = _TIMING.match(line)
+        if not found:
+            raise InputError(path, f"cue timing '{line.strip()[:60]}' is not 'start --> end' as HH:MM:SS.mmm", line=number,
+                             fix="write the times as 00:01:02.500 --> 00:01:05.000 (SubRip: with a comma)")
+        start_time, end_time = cue_time(*found.groups()[:4]), cue_time(*found.groups()[4:])
         for number, line in block[timing + 1:]:
             voice = _VOICE.match(line)
             label, said = (label_form(voice["label"]).strip(), voice["text"]) if voice else (None, line)
@@ -482,7 +503,7 @@ def _subtitles(text: str, path: Path, labels: Sequence[str]) -> list[Turn]:
             if label is None and (found := split_label(said, known)):
                 label, said = found
             if said or label:
-                pieces.append((number, label, said))
+                pieces.append((number, label, said, start_time, end_time))
     return _collect(pieces, path, labels, merge_same_speaker=True)
 
 

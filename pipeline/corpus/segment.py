@@ -10,7 +10,9 @@ Units (``study.yaml`` ``segment_unit``): ``answer`` (default) makes one segment 
 Interviewer turns are kept as rows (``speaker == "interviewer"``), whole in both units, as context
 that is not coded; each informant row's ``question`` holds the interviewer turn it answers.
 Segment ids are stable: informant id and 3-digit turn number (``L2-007``), plus the sentence number
-in sentence mode (``L2-007.2``).
+in sentence mode (``L2-007.2``). ``start_time``/``end_time`` are the turn's times in the recording
+(``HH:MM:SS.mmm``) where the transcript has them (.vtt, .srt), else empty; a sentence carries the
+times of its turn, the finest that subtitles cut by speaker give.
 """
 
 from __future__ import annotations
@@ -30,12 +32,15 @@ _BOUNDARY = re.compile(r"(?<![.!?])(?P<end>[.!?]+[\"')\]]*)\s+(?=[\"'(\[]?(?P<fi
 
 @dataclass(frozen=True)
 class SpokenTurn:
-    """A cleaned, de-identified turn: its number in the source, who spoke, the label as written, the text."""
+    """A cleaned, de-identified turn: its number in the source, who spoke, the label as written, the text,
+    and its times in the recording where the transcript has them."""
 
     number: int
     speaker: str  # "interviewer" | "informant"
     label: str
     text: str
+    start_time: str = ""
+    end_time: str = ""
 
 
 def cleaned_transcript(turns: list[SpokenTurn]) -> tuple[str, list[int]]:
@@ -75,8 +80,8 @@ def _after_abbreviation(before: str, punctuation: str) -> bool:
 def segment_transcript(turns: list[SpokenTurn], *, informant_id: str, unit: str = "answer") -> tuple[str, list[dict]]:
     """The cleaned transcript of one informant and its segment rows, in order.
 
-    Rows carry ``segment_id``, ``speaker``, ``turn``, ``question``, ``text``, ``start``, ``end``;
-    the caller adds the informant's site, id, role and language.
+    Rows carry ``segment_id``, ``speaker``, ``turn``, ``question``, ``text``, ``start``, ``end``,
+    ``start_time``, ``end_time``; the caller adds the informant's site, id, role and language.
     """
     cleaned, starts = cleaned_transcript(turns)
     rows, question = [], ""
@@ -95,4 +100,5 @@ def segment_transcript(turns: list[SpokenTurn], *, informant_id: str, unit: str 
 
 def _row(segment_id: str, turn: SpokenTurn, question: str, text: str, start: int) -> dict:
     return {"segment_id": segment_id, "speaker": turn.speaker, "turn": turn.number, "question": question,
-            "text": text, "start": start, "end": start + len(text)}
+            "text": text, "start": start, "end": start + len(text), "start_time": turn.start_time,
+            "end_time": turn.end_time}

@@ -40,6 +40,12 @@ segment_unit: answer            # answer = one segment per informant answer; sen
 transcription_marks: remove     # remove or keep marks like [inaudible], [laughs], (tertawa), [00:12:03]
 # encoding: cp1252              # only for files that are neither UTF-8 nor UTF-16 with a BOM
 # codebook: my-codebook.yaml    # your own codebook (path relative to this folder); default: the SECI codebook
+# Your library's own names for what a code covers (its chat app, its word for a leaflet), in the language
+# above: added to that code's keywords for this site only, as a word, a "phrase" or a word* glob with an
+# optional weight (as in the codebook, docs/codebook.md). Changing one changes the coder label.
+# local_terms:
+#   online_services: [{{term: signal, weight: 2}}]
+#   facilities: ["floor plan", {{term: wayfind*, weight: 1.5}}]
 
 # Names that must not appear in anything seci writes: each becomes its pseudonym, whole word, any case.
 # Keep real names out of the repository: put them in a private CSV (columns name,pseudonym) and point to it.

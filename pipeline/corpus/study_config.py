@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.contracts import LANGUAGES, SPEAKERS, STUDY_FILE
+from pipeline.contracts import LANGUAGES, MAX_WEIGHT, SPEAKERS, STUDY_FILE
 from pipeline.corpus.clean import clean_text, label_form
 from pipeline.corpus.readers import csv_rows, decode, read_input
 from pipeline.errors import InputError, shown
@@ -29,10 +29,24 @@ NAMES_FILE_COLUMNS = ("name", "pseudonym")
 
 STUDY_KEYS = ("site", "title", "institution", "language", "reconstruction", "reconstruction_note", "note", "reference",
               "transcripts_date", "speaker_labels", "encoding", "segment_unit", "transcription_marks", "codebook",
-              "deidentify")
+              "local_terms", "deidentify")
 DEIDENTIFY_KEYS = ("names", "names_file", "allow_outside_site", "required")
 # Python's codecs that turn bytes into text but are no character encoding of a file.
 NOT_FILE_ENCODINGS = ("idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined")
+
+
+@dataclass(frozen=True)
+class LocalTerm:
+    """A name only this site uses for what a code covers (``local_terms:``), in the site's language.
+
+    The term is checked against the codebook's term syntax and its code when the site's codebook is
+    built (:func:`pipeline.coding.local_terms.site_codebook`); ``line`` lets that error name it.
+    """
+
+    code_id: str
+    term: str
+    weight: float
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,8 @@ class StudyConfig:
 
     ``pseudonyms`` merges ``deidentify.names`` and the names file: real name -> pseudonym.
     ``reference`` is the published findings this site is compared with (``reference:``, resolved
-    against the project folder); None for a new site, which then gets no comparison.
+    against the project folder); None for a new site, which then gets no comparison. ``local_terms``
+    are the site's own names added to codes of its codebook.
     """
 
     path: Path
@@ -59,6 +74,7 @@ class StudyConfig:
     segment_unit: str = "answer"
     transcription_marks: str = "remove"
     codebook: Path | None = None
+    local_terms: tuple[LocalTerm, ...] = ()
     pseudonyms: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -85,7 +101,7 @@ def load_study_config(site_dir: str | Path) -> StudyConfig:
     path = site_dir / STUDY_FILE
     if not os.path.lexists(path):
         raise InputError(path, "missing study.yaml",
-                         fix="copy one from data/raw/uin-imam-bonjol/ or start a site with `seci init-site NAME`")
+                         fix="start a site with `seci init-site NAME`, or copy study.yaml from a site under data/raw/")
     return parse_study(read_text(site_file(path, site_dir)), path, site_dir)
 
 
@@ -155,6 +171,7 @@ def parse_study(text: str, path: Path, site_dir: Path) -> StudyConfig:
         transcription_marks=check.choice(data.get("transcription_marks", "remove"), ("transcription_marks",),
                                          MARK_HANDLING),
         codebook=codebook,
+        local_terms=_local_terms(check, data["local_terms"]) if "local_terms" in data else (),
         pseudonyms=_pseudonyms(check, data.get("deidentify", {}), site_dir),
     )
 
@@ -186,6 +203,27 @@ def _speaker_labels(check: Schema, value: Any) -> dict[str, tuple[str, ...]]:
         check.fail(("speaker_labels",), f"label '{sorted(shared)[0]}' is listed for both interviewer and informant",
                    fix="give each label to one speaker only")
     return labels
+
+
+def _local_terms(check: Schema, value: Any) -> tuple[LocalTerm, ...]:
+    """``local_terms``: code id -> a list of terms, each a term or ``{term: ..., weight: ...}`` as in a codebook."""
+    if not isinstance(value, dict) or not value:
+        check.fail(("local_terms",), f"must be a mapping of code id to a list of terms, not {kind(value)}",
+                   fix="write e.g. local_terms: {online_services: [{term: signal, weight: 2}]}")
+    terms = []
+    for code_id, items in value.items():
+        path = ("local_terms", code_id)
+        if not isinstance(code_id, str):
+            check.fail(path, f"code id {shown(code_id)} must be text", fix="use a code id of the site's codebook")
+        for index, item in enumerate(check.non_empty_list(items, path, "terms")):
+            item_path = path + (index,)
+            weight = 1.0
+            if isinstance(item, dict):
+                check.mapping(item, item_path, ("term", "weight"), required=("term",))
+                weight = check.number(item["weight"], item_path + ("weight",), most=MAX_WEIGHT) if "weight" in item else 1.0
+                item = item["term"]
+            terms.append(LocalTerm(code_id, check.text(item, item_path), weight, check.line(item_path)))
+    return tuple(terms)
 
 
 def _pseudonyms(check: Schema, value: Any, site_dir: Path) -> dict[str, str]:

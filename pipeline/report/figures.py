@@ -163,7 +163,9 @@ def plot_code_by_role(by_role: pd.DataFrame, lang: str = "en") -> Figure:
 
 def plot_matrix(matrix: pd.DataFrame, lang: str = "en", value: str = "axis_segments",
                 width: float = TWO_COLUMNS) -> Figure:
-    """A count matrix (code x informant, or code x code) as a shaded grid with every count printed."""
+    """A count matrix (code x informant, or code x code) as a shaded grid with every count printed; columns
+    that are no counts (the ``few`` flags of :func:`~pipeline.analysis.counts.code_by_informant`) are left out."""
+    matrix = matrix.select_dtypes("number")
     values = matrix.to_numpy()
     with journal_style():
         fig = _new_figure(width, _height(len(matrix), per_row=0.3, extra=0.9))
@@ -246,7 +248,8 @@ SITE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 def plot_shares_by_site(modes: pd.DataFrame, lang: str = "en") -> Figure:
     """One panel per role: each code's share of the role's informants per site, a point with its interval
-    (:func:`pipeline.analysis.cross_site.modes_by_role`)."""
+    (:func:`pipeline.analysis.cross_site.modes_by_role`); a hollow point is a share resting on few
+    informants or codings (its ``few`` flag)."""
     roles, sites = list(dict.fromkeys(modes["role"])), list(dict.fromkeys(modes["site"]))
     codes = list(dict.fromkeys(modes["code"]))[::-1]
     step = 0.7 / max(len(sites), 1)
@@ -258,8 +261,12 @@ def plot_shares_by_site(modes: pd.DataFrame, lang: str = "en") -> Figure:
                 rows = modes[(modes["role"] == role) & (modes["site"] == site)].set_index("code").reindex(codes)
                 positions = [i + (n - (len(sites) - 1) / 2) * step for i in range(len(codes))]
                 errors = [(rows["share"] - rows["low"]).clip(lower=0), (rows["high"] - rows["share"]).clip(lower=0)]
-                ax.errorbar(rows["share"], positions, xerr=errors, fmt=SITE_MARKERS[n % len(SITE_MARKERS)],
-                            markersize=4, capsize=2, linewidth=0.8, label=site)
+                bars = ax.errorbar(rows["share"], positions, xerr=errors, fmt=SITE_MARKERS[n % len(SITE_MARKERS)],
+                                   markersize=4, capsize=2, linewidth=0.8, label=site)
+                few = rows["few"].fillna(False).astype(bool).to_numpy()  # an indication only: drawn hollow
+                ax.plot(rows["share"][few], [p for p, flag in zip(positions, few) if flag], linestyle="none",
+                        marker=SITE_MARKERS[n % len(SITE_MARKERS)], markersize=4, markerfacecolor="white",
+                        markeredgecolor=bars.lines[0].get_color(), zorder=bars.lines[0].get_zorder() + 0.1)
             ax.set_title(role)
             ax.set_xlim(0, 1)
             ax.set_xlabel(text("cross_site.axis_share", lang))

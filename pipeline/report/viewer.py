@@ -6,7 +6,9 @@ badge per code; the terms that fired are highlighted in the code's colour *and* 
 code's own line style (:mod:`pipeline.report.style`), so the page reads in greyscale and for
 colour-blind readers. Hovering a passage or a term shows the code, its status and the terms that
 fired (``title`` attributes: no server, no script, nothing fetched). Interviewer turns are shown as
-context. Every piece of transcript text is escaped, so a transcript holding ``<script>`` shows it as text.
+context. A turn from subtitles (.vtt, .srt) shows its times in the recording next to the speaker, so a
+reader can find the passage in the audio. Every piece of transcript text is escaped, so a transcript
+holding ``<script>`` shows it as text.
 """
 
 from __future__ import annotations
@@ -96,7 +98,9 @@ def _passage(segment, codings: pd.DataFrame | None, study: Study, styles: dict[s
     words = catalogue("viewer", lang)
     interviewer = segment.speaker == "interviewer"
     speaker = words["interviewer"] if interviewer else words["informant"].format(informant=segment.informant_id)
+    timed = show_speaker and segment.start_time and segment.end_time
     passage = {"speaker": segment.speaker, "segment_id": segment.segment_id, "who": speaker if show_speaker else "",
+               "time": words["time"].format(start=segment.start_time, end=segment.end_time) if timed else "",
                "badges": [], "pieces": [{"text": segment.text, "mark": ""}]}
     if codings is None or codings.empty:
         return passage
