@@ -57,9 +57,12 @@ class MatcherWithout:
         self.codebook = without_keyword(matcher.codebook, code_id, keyword)
         self._matcher, self._code_id, self._keyword = matcher, code_id, keyword
 
-    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[classify.Hit], list[tuple[int, int]]]]:
-        return [([hit for hit in hits if not (hit.code_id == self._code_id and hit.keyword == self._keyword)], cues)
-                for hits, cues in self._matcher.find_all(texts, lang)]
+    def status_rules(self, lang: str):
+        return self._matcher.status_rules(lang)
+
+    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[classify.Hit], list]]:
+        return [([hit for hit in hits if not (hit.code_id == self._code_id and hit.keyword == self._keyword)], words)
+                for hits, words in self._matcher.find_all(texts, lang)]
 
 
 def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.DataFrame:
