@@ -89,6 +89,10 @@ def processed_site_dir(root: Path, site: str) -> Path:
     return Path(root) / PROCESSED_DIR / site
 
 
+def reference_codings_path(root: Path, site: str) -> Path:
+    return Path(root) / REFERENCE_DIR / site / REFERENCE_CODINGS_FILE
+
+
 def reports_site_dir(root: Path, site: str) -> Path:
     return Path(root) / REPORTS_DIR / site
 

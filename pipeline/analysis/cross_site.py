@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import pandas as pd
 
-from pipeline.analysis import counts, findings
+from pipeline.analysis import adequacy, findings
 from pipeline.analysis.study import Study, load_study
 from pipeline.contracts import CI_LEVEL, INDEX_FILE, ROLES, list_sites, reports_site_dir
 from pipeline.words import literal, text
@@ -88,13 +88,15 @@ def modes_by_role(studies: list[Study], lang: str, group: str = "seci") -> pd.Da
 
 
 def status_per_code(studies: list[Study], lang: str) -> pd.DataFrame:
-    """Codes (rows, in the first site's codebook order) x sites: each code's status and the codings it rests on."""
+    """Codes (rows, in the first site's codebook order) x sites: each code's status and the informants it
+    rests on (those reporting a barrier / those who speak of it)."""
     columns = {}
     for study in studies:
-        table = counts.status_by_code(study, lang=lang)
+        table = adequacy.informant_counts(study.coded(), study.codes())
         columns[study.site] = {
-            row.code: f"{text('report.' + findings.status_of(row.barrier, row.practice + row.barrier), lang)} "
-                      f"({row.barrier}/{row.practice + row.barrier})" if row.practice + row.barrier else "-"
+            study.label(row.code_id, lang):
+                f"{text('report.' + findings.status_of(row.barrier_informants, row.informants), lang)} "
+                f"({row.barrier_informants}/{row.informants})" if row.informants else "-"
             for row in table.itertuples()}
     frame = pd.DataFrame(columns)
     frame.index.name = "code"

@@ -140,14 +140,14 @@ def _finding_inputs(coded: dict, answers: pd.DataFrame, code_id: str, role: str 
     the code, and the code's status among them; nothing for a code the article reports no finding on."""
     if role is None:
         return ()
-    informants, barrier, total = set(), 0, 0
+    informants, reporting = set(), set()
     for segment_id, informant_id in answers.loc[answers["role"] == role, "informant_id"].items():
         for coding in coded[segment_id]:
             if coding.code_id == code_id:
                 informants.add(informant_id)
-                total += 1
-                barrier += coding.status == classify.BARRIER
-    return frozenset(informants), findings.status_of(barrier, total)
+                if coding.status == classify.BARRIER:
+                    reporting.add(informant_id)
+    return frozenset(informants), findings.status_of(len(reporting), len(informants))
 
 
 def _changes(coded: dict, changed: dict, code_id: str) -> dict:

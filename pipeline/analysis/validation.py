@@ -23,7 +23,7 @@ from pipeline.analysis import agreement, robustness
 from pipeline.analysis.findings import article_coding, article_quote_units, study_language
 from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.study import Study, evidence
-from pipeline.contracts import HUMAN_CODINGS_FILE, REFERENCE_CODINGS_FILE, REFERENCE_DIR, processed_site_dir
+from pipeline.contracts import HUMAN_CODINGS_FILE, processed_site_dir, reference_codings_path
 from pipeline.words import code_span, literal, text
 
 
@@ -44,10 +44,6 @@ def human_codings(root: str | Path, site: str) -> dict[str, agreement.Coding]:
     paths = (processed_site_dir(Path(root), site) / HUMAN_CODINGS_FILE, reference_codings_path(root, site))
     tables = [pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8") for path in paths if path.is_file()]
     return agreement.codings_by_coder(pd.concat(tables, ignore_index=True)) if tables else {}
-
-
-def reference_codings_path(root: str | Path, site: str) -> Path:
-    return Path(root) / REFERENCE_DIR / site / REFERENCE_CODINGS_FILE
 
 
 # --- the parts ---------------------------------------------------------------------------------------------
