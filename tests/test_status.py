@@ -154,8 +154,10 @@ def test_a_suggestion_names_what_is_lacking(matcher, lang, text):
 @pytest.mark.parametrize("lang, text", [
     ("id", "Soal rak itu saya kurang tahu."),
     ("en", "About the shelves I don't know."),
+    ("id", "Dengan wifi kampus saya tidak perlu datang ke rak."),
+    ("en", "With the campus wifi I don't need to go to the shelves."),
 ])
-def test_the_speakers_own_uncertainty_is_no_barrier(matcher, lang, text):
+def test_the_speakers_own_uncertainty_or_a_need_removed_is_no_barrier(matcher, lang, text):
     assert statuses(matcher, text, lang)["facilities"] == "practice"
 
 
