@@ -88,9 +88,9 @@ class Coding(NamedTuple):
 
 class Matcher:
     """A codebook compiled for matching: per language, one :class:`~pipeline.coding.matcher.TermMatcher` over
-    every code's keywords and the words of the barrier section (cues, negations, negatives: looked for in
-    the whole text, since a barrier may be stated in a sentence of its own), built when the language is
-    first met. Build the matcher once and reuse it: it caches what it learns about each word."""
+    every code's keywords, with the words of the barrier section as qualifiers (looked for in the whole of
+    a text where a keyword occurs, since a barrier may be stated in a sentence of its own), built when the
+    language is first met. Build the matcher once and reuse it: it caches what it learns about each word."""
 
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
@@ -103,7 +103,7 @@ class Matcher:
                 raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
             keywords = [(code.id, keyword) for code in self.codebook.codes for keyword in code.keywords_for(lang)]
             rules = self._status_rules[lang] = StatusRules(self.codebook, lang)
-            self._languages[lang] = TermMatcher([keyword.term for _, keyword in keywords] + list(rules.terms), lang), keywords
+            self._languages[lang] = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=rules.terms), keywords
         return self._languages[lang]
 
     def status_rules(self, lang: str) -> StatusRules:
@@ -189,6 +189,8 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
         if score >= codebook.codes[positions[code_id]].threshold:
             assigned[code_id] = score, evidence
+    if not assigned:
+        return []
     barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, hits, words)
     return [Coding(code_id, score, BARRIER if code_id in barriers else PRACTICE, evidence)
             for code_id, (score, evidence) in assigned.items()]

@@ -18,13 +18,19 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
 - **Not a phrase of another sense.** An evidence term inside a longer term of another code (say
   "bersama" inside a combination phrase "penyimpanan bersama") is that other code's, and no cue
   bears on it for its own code.
-- **A barrier stated on its own.** A sentence that holds a cue but names nothing the codebook knows
-  (no keyword of any code: "Jadi belum semua terlibat.", "Belum maksimal, Dik.") speaks of what the
-  answer is about: every code of the answer is a barrier.
+- **Not the speaker's uncertainty.** A cue inside a hedge (``hedges``: "kurang tahu", "don't know",
+  "belum pernah", "tidak perlu datang") says nothing the library lacks.
+- **A clause that names nothing.** A main clause with a cue and no keyword of any code, right after
+  the clause of a term, says what that clause lacks ("Diskusinya baik, tapi belum maksimal").
+- **A barrier stated on its own.** A sentence with a cue in its main clause that names nothing the
+  codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Belum maksimal, Dik.") speaks
+  of what the answer is about: every code of the answer is a barrier.
+- **A suggestion.** A suggestion or wish (``suggestions``: "saran saya", "perlu ditambah", "should")
+  names what is lacking: every term of its sentence and of the rest of the answer is a barrier.
 
-Clause words (openers, conditionals, relativisers) match as written, whole words in any case (a
-``word*`` glob matches the words starting so); cues, negations and negatives match like keywords
-(stems, affixes: :mod:`pipeline.coding.matcher`).
+Clause words (openers, conditionals, relativisers) match as written, whole words in any case, the
+words of a phrase one space apart (a ``word*`` glob matches the words starting so); the other lists match like keywords (stems, affixes:
+:mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same scan as the keywords.
 """
 
 from __future__ import annotations
@@ -32,10 +38,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from pipeline.coding.tokens import SENTENCE_END, SENTENCE_ENDS, Stretches
+from pipeline.coding.matcher import trie_pattern
+from pipeline.coding.tokens import SENTENCE_END, SENTENCE_ENDS, Stretches, lowercase
 from pipeline.contracts import MAX_TERM_CHARS
 
 if TYPE_CHECKING:
@@ -49,8 +55,7 @@ MAIN, CONDITIONAL, RELATIVE = "main", "conditional", "relative"  # kinds of clau
 CLAUSE_OF = {"clause_openers": MAIN, "conditionals": CONDITIONAL, "relativisers": RELATIVE}
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     """A stretch ``[start, end)`` of one clause. A main clause interrupted by a relative clause goes on
     after it under the same ``number``; a relative clause ``follows`` the number of the clause it describes."""
 
@@ -61,9 +66,9 @@ class Clause:
     follows: int = -1
 
 
-@dataclass(frozen=True)
-class Word:
-    """A cue, negation or negative word found in a text: ``text[start:end]``, and what it is."""
+class Word(NamedTuple):
+    """A word of the barrier section found in a text (a cue, suggestion, hedge, negation or negative):
+    ``text[start:end]``, and the lists it is in."""
 
     start: int
     end: int
@@ -82,14 +87,14 @@ class StatusRules:
                 kinds.setdefault(term, set()).add(name)
         self.terms = tuple(kinds)
         self.kinds = tuple(frozenset(kinds[term]) for term in self.terms)
-        groups = [f"(?P<{name}>{_alternatives(codebook.status_terms(name, lang))})"
-                  for name in CLAUSE_LISTS if codebook.status_terms(name, lang)]
-        words = rf"|(?<![\w'’-])(?:{'|'.join(groups)})(?![\w'’-])" if groups else ""
-        self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}", re.IGNORECASE)
+        self._clause_words = {term: CLAUSE_OF[name] for name in CLAUSE_LISTS for term in codebook.status_terms(name, lang)}
+        words = rf"|(?<![\w'’-])(?P<word>{_alternatives(self._clause_words)})(?![\w'’-])" if self._clause_words else ""
+        self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}")  # on lower-cased text
 
     def words(self, found: Iterable[tuple[int, int, int]]) -> list[Word]:
         """The matcher's occurrences ``(start, end, index into terms)`` as :class:`Word` objects."""
-        return [Word(start, end, self.kinds[index]) for start, end, index in found]
+        kinds = self.kinds
+        return [Word(start, end, kinds[index]) for start, end, index in found]
 
     def barriers(self, text: str, evidence: dict[str, tuple[Hit, ...]], hits: list[Hit], words: list[Word]) -> set[str]:
         """The codes (keys of ``evidence``: each code's counted hits) whose coding is a barrier;
@@ -98,11 +103,11 @@ class StatusRules:
             return set()
         return _Reading(self, text, hits, words).barriers(evidence)
 
-    def clauses(self, text: str, start: int, end: int) -> list[Clause]:
-        """The clauses of ``text[start:end]`` (one sentence), in order, covering it."""
+    def clauses(self, lowered: str, start: int, end: int) -> list[Clause]:
+        """The clauses of ``lowered[start:end]`` (one sentence of a lower-cased text), in order, covering it."""
         clauses: list[Clause] = []
         begin, kind, number, follows, count = start, MAIN, 0, -1, 1
-        for found in self._breaks.finditer(text, start, end):
+        for found in self._breaks.finditer(lowered, start, end):
             name = found.lastgroup
             if name == "comma" and kind == MAIN:
                 continue
@@ -115,26 +120,35 @@ class StatusRules:
             if name in ("comma", "end"):
                 begin, kind, follows = at, MAIN, -1
             else:
-                kind, follows, begin = CLAUSE_OF[name], (number if CLAUSE_OF[name] == RELATIVE else -1), at
+                kind = self._clause_kind(found.group())
+                follows, begin = (number if kind == RELATIVE else -1), at
             number, count = count, count + 1
         if end > begin or not clauses:
             clauses.append(Clause(begin, end, kind, number, follows))
         return clauses
 
+    def _clause_kind(self, word: str) -> str:
+        """The kind of clause a clause word opens (a glob's word: the kind of the glob it starts with)."""
+        word = " ".join(word.split())
+        if word in self._clause_words:
+            return self._clause_words[word]
+        return next(kind for term, kind in self._clause_words.items() if term.endswith("*") and word.startswith(term[:-1]))
+
+
 def _alternatives(terms: Iterable[str]) -> str:
-    """The terms as alternatives of a regular expression, longest first ("so that" before "so")."""
-    patterns = []
-    for term in sorted(terms, key=len, reverse=True):
-        words = [re.escape(word[:-1]) + r"[\w'’-]*" if word.endswith("*") else re.escape(word) for word in term.split()]
-        patterns.append(r"\s+".join(words))
-    return "|".join(patterns)
+    """The terms as one regular expression: the plain ones as a trie (a few character tests settle a
+    position, however many terms), then the globs; words of a phrase separated by one space."""
+    plain = [term for term in terms if "*" not in term]
+    globs = [re.escape(term[:-1]) + r"[\w'’-]*" for term in terms if term.endswith("*")]
+    return "|".join(([trie_pattern(plain)] if plain else []) + globs)
 
 
 class _Reading:
     """The status words of one text placed in its sentences and clauses, and the rules applied.
 
     Every look-up is a bisection or a bounded walk (cues within ``window`` words of a hit), so a long
-    text with many hits and cues stays linear."""
+    text with many hits and cues stays linear; a sentence is cut into clauses only when a cue in it
+    could decide a status."""
 
     def __init__(self, rules: StatusRules, text: str, hits: list[Hit], words: list[Word]):
         self.rules, self.text = rules, text
@@ -143,9 +157,11 @@ class _Reading:
         self.stretches = Stretches(text)
         self.sentence_ends = [found.start() for found in SENTENCE_END.finditer(text)]
         self._clauses: dict[int, tuple[list[Clause], list[int]]] = {}  # sentence -> its clauses and their starts
+        self._lowered: str | None = None
         words = sorted(words, key=lambda word: word.start)
-        self.cues = self._active_cues(words)
+        self.cues = self._cues(words)
         self.cue_starts = [cue.start for cue in self.cues]
+        self._active: dict[int, bool] = {}  # cue start -> whether it states a barrier
         suggestions = [word.start for word in words if "suggestions" in word.kinds]
         self.first_suggested = self.sentence(suggestions[0]) if suggestions else len(self.sentence_ends) + 1
 
@@ -159,7 +175,9 @@ class _Reading:
     def clause_of(self, position: int) -> Clause:
         sentence = self.sentence(position)
         if sentence not in self._clauses:
-            clauses = self.rules.clauses(self.text, *self.sentence_span(sentence))
+            if self._lowered is None:
+                self._lowered = lowercase(self.text)
+            clauses = self.rules.clauses(self._lowered, *self.sentence_span(sentence))
             self._clauses[sentence] = clauses, [clause.start for clause in clauses]
         clauses, starts = self._clauses[sentence]
         return clauses[max(0, bisect_right(starts, position) - 1)]
@@ -169,8 +187,8 @@ class _Reading:
         at = bisect_left(self.hit_starts, start)
         return at < len(self.hit_starts) and self.hit_starts[at] < end
 
-    def _active_cues(self, words: list[Word]) -> list[Word]:
-        """The cues that state a barrier: not in a hedge or a conditional clause, not part of a negated negative."""
+    def _cues(self, words: list[Word]) -> list[Word]:
+        """The cues not inside a hedge and not part of a negated negative."""
         cancelled: set[int] = set()
         hedge_end = -1
         for n, word in enumerate(words):
@@ -182,18 +200,23 @@ class _Reading:
                 hedge_end = max(hedge_end, word.end)
             if "negations" in word.kinds:
                 cancelled.update(self._negated_negative(words, n))
-        return [word for n, word in enumerate(words) if "cues" in word.kinds and n not in cancelled
-                and self.clause_of(word.start).kind != CONDITIONAL]
+        return [word for n, word in enumerate(words) if "cues" in word.kinds and n not in cancelled]
+
+    def active(self, cue: Word) -> bool:
+        """Whether the cue states a barrier: it is not inside a conditional clause."""
+        if cue.start not in self._active:
+            self._active[cue.start] = self.clause_of(cue.start).kind != CONDITIONAL
+        return self._active[cue.start]
 
     def _negated_negative(self, words: list[Word], n: int) -> tuple[int, ...]:
         """The negation ``words[n]`` and the negative word it cancels, or nothing."""
         negation = words[n]
-        clause = self.clause_of(negation.start)
         for m in range(n + 1, len(words)):
             later = words[m]
             if not self.stretches.fewer_words(negation.end, later.start, NEGATION_REACH + 1):
                 break
-            if "negatives" in later.kinds and later.start >= negation.end and self._continues(clause, later.start):
+            if ("negatives" in later.kinds and later.start >= negation.end
+                    and self._continues(self.clause_of(negation.start), later.start)):
                 return n, m
         return ()
 
@@ -236,15 +259,19 @@ class _Reading:
         for at in range(after - 1, -1, -1):  # cues that start before the hit ends, nearest first
             cue = self.cues[at]
             if cue.end > hit.start:
-                return True
+                if self.active(cue):
+                    return True
+                continue
             if not self.stretches.fewer_words(cue.end, hit.start, window) or self.sentence(cue.start) != sentence:
                 break
-            if self.clause_of(cue.start).number == clause.number:
+            if self.active(cue) and self.clause_of(cue.start).number == clause.number:
                 return True
         for at in range(after, len(self.cues)):  # cues after the hit, nearest first
             cue = self.cues[at]
             if self.sentence(cue.start) != sentence:
                 break
+            if not self.active(cue):
+                continue
             other = self.clause_of(cue.start)
             if clause.number in (other.number, other.follows):
                 if self.stretches.fewer_words(hit.end, cue.start, window):
