@@ -281,7 +281,7 @@ def test_qualifiers_are_reported_in_the_whole_of_a_text_that_holds_a_term_and_on
     sample = "Belum ada. Kami belum pakai OPAC, belum! Ya belum"
     found = [(sample[start:end], matcher.terms[term]) for start, end, term in matcher.find(sample)]
     assert found == [("Belum", "belum"), ("belum", "belum"), ("OPAC", "opac"), ("belum", "belum"), ("belum", "belum")]
-    assert matcher.find("Belum ada OPAC-nya… belum") == [(0, 5, 1), (10, 18, 0), (21, 26, 1)]
+    assert matcher.find("Belum ada OPAC-nya… belum") == [(0, 5, 1), (10, 18, 0), (20, 25, 1)]
     assert matcher.find("Belum ada. Belum juga.") == []
 
 
