@@ -22,7 +22,7 @@ from pipeline.coding import stemming
 from pipeline.coding.matcher import TermMatcher, in_affix_frame, root_forms, term_words
 from pipeline.coding.sastrawi import indonesian_roots
 from pipeline.coding.stemming import Stemmer, stemmer
-from pipeline.coding.tokens import SENTENCE_END, WORD, WORD_PATTERN, Stretches, lowercase, reduplication_base, words
+from pipeline.coding.tokens import WORD, WORD_PATTERN, Stretches, lowercase, reduplication_base, words
 
 ALPHABET = st.sampled_from(list("abcdeiklmnopstuy") + ["İ", "é", "-", "'", "’", ",", ".", "!", "?", " ", "  ", "\n", "\t", "(", ")", "2", "_"])
 
@@ -53,19 +53,17 @@ def test_full_reduplication_is_undone():
 
 def test_sentence_ends_and_word_counts_between_two_places():
     sample = Stretches("diskusi ini belum jalan. Belum ada kendala")
-    assert sample.same_sentence(7, 18) and not sample.same_sentence(7, 35)
     assert sample.fewer_words(7, 18, 3) and not sample.fewer_words(7, 18, 2)  # "diskusi" to "jalan": ini, belum
     assert sample.fewer_words(10, 10, 1) and not sample.fewer_words(10, 10, 0)
 
 
 @given(st.lists(ALPHABET, max_size=60).map("".join), st.data())
 def test_stretches_answer_as_scanning_the_stretch_would(sample, data):
-    """Stretches answers from sentence ends and word starts found once; scanning each stretch is the definition."""
+    """Stretches answers from word starts found once; scanning each stretch is the definition."""
     stretches = Stretches(sample)
     for _ in range(5):
         start, end, count = (data.draw(st.integers(0, len(sample))), data.draw(st.integers(0, len(sample))),
                              data.draw(st.integers(0, 4)))
-        assert stretches.same_sentence(start, end) == (SENTENCE_END.search(sample, start, max(start, end)) is None)
         held = len(WORD.findall(sample, start, end)) if end > start else 0
         assert stretches.fewer_words(start, end, count) == (held < count)
 
@@ -278,12 +276,13 @@ def test_a_text_that_is_not_valid_unicode_is_still_searched():
     assert TermMatcher(["opac"], "id").find("\ud800 opac dan \udfff") == [(2, 6, 0)]
 
 
-def test_qualifiers_are_reported_only_in_the_sentences_that_hold_terms():
+def test_qualifiers_are_reported_in_the_whole_of_a_text_that_holds_a_term_and_only_there():
     matcher = TermMatcher(["opac"], "id", qualifiers=["belum"])
     sample = "Belum ada. Kami belum pakai OPAC, belum! Ya belum"
     found = [(sample[start:end], matcher.terms[term]) for start, end, term in matcher.find(sample)]
-    assert found == [("belum", "belum"), ("OPAC", "opac"), ("belum", "belum")]
-    assert matcher.find("Belum ada OPAC-nya… belum") == [(0, 5, 1), (10, 18, 0)]
+    assert found == [("Belum", "belum"), ("belum", "belum"), ("OPAC", "opac"), ("belum", "belum"), ("belum", "belum")]
+    assert matcher.find("Belum ada OPAC-nya… belum") == [(0, 5, 1), (10, 18, 0), (20, 25, 1)]
+    assert matcher.find("Belum ada. Belum juga.") == []
 
 
 def test_no_phrase_reaches_from_one_text_into_the_next():

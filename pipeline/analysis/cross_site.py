@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import pandas as pd
 
-from pipeline.analysis import counts, findings
+from pipeline.analysis import adequacy, findings
 from pipeline.analysis.study import Study, load_study
 from pipeline.contracts import CI_LEVEL, INDEX_FILE, ROLES, list_sites, reports_site_dir
 from pipeline.words import literal, text
@@ -91,21 +91,26 @@ def modes_by_role(studies: list[Study], lang: str, group: str = "seci") -> pd.Da
 
 
 def status_per_code(studies: list[Study], lang: str) -> pd.DataFrame:
-    """Codes (rows, in the first site's codebook order) x sites: each code's status and the codings it rests on,
-    marked as few where they come from fewer than 3 informants or 5 codings."""
+    """Codes (rows, in the first site's codebook order) x sites: each code's status and the informants it
+    rests on (those reporting a barrier / those who speak of it), marked as few where it comes from fewer
+    than 3 informants or 5 codings."""
     columns = {}
     for study in studies:
-        table = counts.status_by_code(study, lang=lang)
-        columns[study.site] = {row.code: _status_cell(row, lang) for row in table.itertuples()}
+        coded = study.coded()
+        table = adequacy.informant_counts(coded, study.codes())
+        codings = coded["code_id"].value_counts()
+        columns[study.site] = {study.label(row.code_id, lang): _status_cell(row, int(codings.get(row.code_id, 0)), lang)
+                               for row in table.itertuples()}
     frame = pd.DataFrame(columns)
     frame.index.name = "code"
     return frame.fillna("")
 
 
-def _status_cell(row, lang: str) -> str:
-    """``adequate (1/6)``, with the few-evidence mark when it is few (``adequate (1/4), few``); ``-`` for no coding."""
-    codings = row.practice + row.barrier
-    if not codings:
+def _status_cell(row, codings: int, lang: str) -> str:
+    """``adequate (1/6)`` (informants reporting a barrier / speaking of the code), with the few-evidence mark
+    when it is few (``adequate (1/2), few``); ``-`` where no informant speaks of the code."""
+    if not row.informants:
         return "-"
-    cell = f"{text('report.' + findings.status_of(row.barrier, codings), lang)} ({row.barrier}/{codings})"
-    return text("cross_site.few_cell", lang, cell=cell) if row.few else cell
+    cell = f"{text('report.' + findings.status_of(row.barrier_informants, row.informants), lang)} " \
+           f"({row.barrier_informants}/{row.informants})"
+    return text("cross_site.few_cell", lang, cell=cell) if counts.few(row.informants, codings) else cell

@@ -6,10 +6,13 @@ counts and quotes of this run. :func:`compare_with_article` then goes finding by
 ``data/reference/article_findings.yaml`` and says what the article reports, what this run finds,
 whether they agree and, where not, why, with the reason generated from the evidence.
 
-A code's status: this run calls it *not yet adequate* when at least :data:`NOT_YET_ADEQUATE_SHARE` of
-its codings (among the informants of the section's role) carry a barrier cue ("belum maksimal",
-"kurang", ...), *adequate* otherwise. The prose of the report comes from the catalogue of words
-(:mod:`pipeline.words`, section ``report``).
+A code's status: this run calls it *not yet adequate* when at least a threshold share (default
+:data:`~pipeline.analysis.adequacy.NOT_YET_ADEQUATE_SHARE`, a notebook parameter) of the informants of the
+section's role who speak of it report a barrier ("belum maksimal", "kurang", ...), *adequate* otherwise
+(:mod:`pipeline.analysis.adequacy`). Where the site has reference codings, :func:`reference_status_part`
+reads the same rule from them at every threshold. Findings that any transcripts written from the
+article hold by construction are marked (``by_construction`` in the reference file). The prose of the
+report comes from the catalogue of words (:mod:`pipeline.words`, section ``report``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.analysis import counts
+from pipeline.analysis import adequacy, counts
+from pipeline.analysis.adequacy import ADEQUATE, NOT_YET_ADEQUATE, NOT_YET_ADEQUATE_SHARE, status_of
 from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.study import Study, evidence
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, SECI_MODES
@@ -28,8 +32,6 @@ from pipeline.words import literal, text
 from pipeline.yaml_reader import read_yaml
 from pipeline.yaml_schema import Schema
 
-NOT_YET_ADEQUATE_SHARE = 0.5
-ADEQUATE, NOT_YET_ADEQUATE = "adequate", "not_yet_adequate"
 
 # Which informants each part of the article speaks for, and the codebook group it is coded with.
 # ``text``: the field of article_findings.yaml that states the finding (``<text>_id``, ``<text>_en``).
@@ -45,10 +47,12 @@ INFORMANT_ID = re.compile(r"([A-Za-z]+)(\d+)$")
 STATUSES = (ADEQUATE, NOT_YET_ADEQUATE)
 # The keys of each entry of the reference findings; the first ones are required.
 ARTICLE_KEYS = ("article", "study", *SECTIONS, "quotes", "simpulan")
+# ``by_construction: true`` marks a finding that any transcripts written from the article hold whoever codes them.
 ENTRY_KEYS = {
-    "seci_modes": (("code", "status", "practice_id"), ("definition_id", "practice_en", "evidence_id", "evidence_en")),
-    "performance": (("code", "status", "finding_id"), ("finding_en",)),
-    "patron_findings": (("code", "finding_id"), ("finding_en", "items", "informants")),
+    "seci_modes": (("code", "status", "practice_id"), ("definition_id", "practice_en", "evidence_id", "evidence_en",
+                                                       "by_construction")),
+    "performance": (("code", "status", "finding_id"), ("finding_en", "by_construction")),
+    "patron_findings": (("code", "finding_id"), ("finding_en", "items", "informants", "by_construction")),
     "quotes": (("id", "section", "informants", "text_id"),
                ("label", "role", "code", "code_by_definition", "reason", "text_en")),
     "simpulan": (("code", "text_id"), ()),
@@ -79,7 +83,9 @@ def read_reference(path: Path) -> dict:
 def check_article_findings(article, check: Schema) -> None:
     """The reference findings' schema: every value the comparison reads is there, of its type."""
     check.mapping(article, (), ARTICLE_KEYS, required=("study", *SECTIONS, "quotes"))
-    study = check.mapping(article["study"], ("study",), ("informants", "staff"), required=("informants",))
+    study = check.mapping(article["study"], ("study",), ("informants", "staff", "by_construction"), required=("informants",))
+    if "by_construction" in study:
+        check.flag(study["by_construction"], ("study", "by_construction"))
     informants = check.mapping(study["informants"], ("study", "informants"), COUNTS, required=COUNTS)
     for key in COUNTS:
         check.number(informants[key], ("study", "informants", key), most=1_000_000, whole=True)
@@ -93,6 +99,8 @@ def check_article_findings(article, check: Schema) -> None:
                 unfiled = section == "quotes" and key in ("code", "code_by_definition") and value is None  # no mode
                 if key == "status":
                     check.choice(value, path + (key,), STATUSES)
+                elif key == "by_construction":
+                    check.flag(value, path + (key,))
                 elif key in ("items", "informants"):
                     for i, item in enumerate(check.non_empty_list(value, path + (key,), key)):
                         check.text(item, path + (key, i))
@@ -102,21 +110,25 @@ def check_article_findings(article, check: Schema) -> None:
 
 # --- findings per code ----------------------------------------------------------------------------
 
-def status_of(barrier: int, codings: int) -> str:
-    """``not_yet_adequate`` when barrier codings reach :data:`NOT_YET_ADEQUATE_SHARE` of the codings."""
-    return NOT_YET_ADEQUATE if codings and barrier / codings >= NOT_YET_ADEQUATE_SHARE else ADEQUATE
-
-
-def code_findings(study: Study, group: str, role: str, lang: str = "en") -> pd.DataFrame:
-    """Per code of a group, as the informants of ``role`` tell it: who, how often, status, terms, best quote."""
+def code_findings(study: Study, group: str, role: str, lang: str = "en",
+                  threshold: float = NOT_YET_ADEQUATE_SHARE) -> pd.DataFrame:
+    """Per code of a group, as the informants of ``role`` tell it: who, how often, how many report a
+    barrier, the status at ``threshold`` (:mod:`pipeline.analysis.adequacy`), terms, best quote."""
     summary = counts.theme_summary(study, group, role, lang)
     quotes = counts.exemplar_quotes(study, study.codes(group), n=1, role=role, lang=lang).set_index("code_id")
     summary["codings"] = summary["practice"] + summary["barrier"]
-    summary["status"] = [status_of(row.barrier, row.codings) for row in summary.itertuples()]
+    voices = adequacy.informant_counts(study.coded(role), study.codes(group)).set_index("code_id")
+    summary["barrier_informants"] = [int(voices.at[code_id, "barrier_informants"]) for code_id in summary["code_id"]]
+    summary["status"] = [status_of(row.barrier_informants, row.informants, threshold) for row in summary.itertuples()]
     for column, source in (("quote_informant", "informant_id"), ("passage", "passage")):
         best = quotes[source].to_dict()
         summary[column] = [best.get(code_id, "") for code_id in summary["code_id"]]
     return summary
+
+
+def code_roles(study: Study) -> dict[str, str]:
+    """Each code of the sections' groups and the role whose answers its finding is read from."""
+    return {code_id: part["role"] for part in SECTIONS.values() for code_id in study.codes(part["group"])}
 
 
 def title_block(study: Study, key: str, lang: str) -> str:
@@ -125,11 +137,11 @@ def title_block(study: Study, key: str, lang: str) -> str:
     return block + ("\n\n" + text("report.reconstruction", lang, note=literal(study.note)) if study.note else "")
 
 
-def section(study: Study, name: str, lang: str) -> str:
+def section(study: Study, name: str, lang: str, threshold: float = NOT_YET_ADEQUATE_SHARE) -> str:
     """One part of the findings in the article's structure (``seci_modes``, ``performance``,
     ``patron_findings``): its heading, then a paragraph and a quote per code."""
     part = SECTIONS[name]
-    table = code_findings(study, part["group"], part["role"], lang)
+    table = code_findings(study, part["group"], part["role"], lang, threshold)
     return "## " + text("report." + part["heading"], lang) + "\n\n" + section_markdown(table, part["role"], lang)
 
 
@@ -146,7 +158,7 @@ def section_markdown(findings: pd.DataFrame, role: str, lang: str) -> str:
             "report.code_finding", lang, code=literal(row.code), k=row.informants, n=row.role_informants,
             role=text("report." + role, lang), ids=literal(_id_range(row.informant_ids.split(", "))),
             segments=row.segments, answers=_answers(row.segments, lang),
-            barrier=row.barrier, codings=row.codings,
+            barrier=row.barrier_informants, codings=row.codings,
             status=text("report." + row.status, lang), terms=literal(row.terms) or text("report.none", lang),
         ) + thin_evidence(row.informants, row.codings, lang))
         paragraphs.append(text("report.quote", lang, passage=literal(row.passage), informant=literal(row.quote_informant)))
@@ -161,17 +173,17 @@ def thin_evidence(informants: int, codings: int, lang: str) -> str:
     return " " + text("report.thin_evidence", lang, min_informants=counts.MIN_INFORMANTS, min_codings=counts.MIN_CODINGS)
 
 
-def conclusion_markdown(study: Study, lang: str) -> str:
+def conclusion_markdown(study: Study, lang: str, threshold: float = NOT_YET_ADEQUATE_SHARE) -> str:
     """The article's SIMPULAN, recomputed: each SECI mode and performance theme with its status and counts."""
     items = []
     for section in ("seci_modes", "performance"):
         group, role = SECTIONS[section]["group"], SECTIONS[section]["role"]
-        for row in code_findings(study, group, role, lang).itertuples():
+        for row in code_findings(study, group, role, lang, threshold).itertuples():
             number = len(items) + 1
             if row.informants:
                 items.append(text("report.conclusion_item", lang, number=number, code=literal(row.code), status=text("report." + row.status, lang),
-                                  k=row.informants, n=row.role_informants, role=text("report." + role, lang), barrier=row.barrier,
-                                  codings=row.codings) + thin_evidence(row.informants, row.codings, lang))
+                                  k=row.informants, n=row.role_informants, role=text("report." + role, lang),
+                                  barrier=row.barrier_informants, codings=row.codings) + thin_evidence(row.informants, row.codings, lang))
             else:
                 items.append(text("report.conclusion_absent", lang, number=number, code=literal(row.code), role=text("report." + role, lang)))
     return "\n".join(items)
@@ -179,49 +191,79 @@ def conclusion_markdown(study: Study, lang: str) -> str:
 
 # --- the comparison with the article --------------------------------------------------------------
 
-def compare_with_article(study: Study, article: dict, lang: str = "en") -> pd.DataFrame:
+def compare_with_article(study: Study, article: dict, lang: str = "en", threshold: float = NOT_YET_ADEQUATE_SHARE) -> pd.DataFrame:
     """Finding by finding: ``section``, ``item`` (with their stable ``section_id``, ``item_id``),
-    ``article_reports``, ``this_run_finds``, ``agree`` and, where they disagree, ``why``."""
-    rows = [_compare_study(study, article["study"], lang)]
+    ``article_reports``, ``this_run_finds``, ``agree``, ``by_construction`` (the reference file marks the
+    finding as held by any transcripts written from the article) and, where they disagree, ``why``."""
+    rows = [_compare_study(study, article["study"], lang) | {"by_construction": article["study"].get("by_construction", False)}]
     known = set(study.codes())
     for section in SECTIONS:
         part = SECTIONS[section]
-        table = code_findings(study, part["group"], part["role"], lang).set_index("code_id")
+        table = code_findings(study, part["group"], part["role"], lang, threshold).set_index("code_id")
         compare = _compare_patrons if section == "patron_findings" else _compare_code
         for entry in article[section]:
             reported = _article_text(entry, part["text"], lang)
             if entry["code"] not in known:
-                rows.append(_unknown_code(study, section, entry["code"], entry["code"], reported, lang))
+                row = _unknown_code(study, section, entry["code"], entry["code"], reported, lang)
             else:
-                rows.append(compare(study, table.loc[entry["code"]], entry, reported, section, lang))
+                row = compare(study, table.loc[entry["code"]], entry, reported, section, lang, threshold)
+            rows.append(row | {"by_construction": entry.get("by_construction", False)})
     for quote in article["quotes"]:
         if quote.get("code") and quote["code"] not in known:
-            rows.append(_unknown_code(study, "quotes", quote["id"], quote["code"], quote["section"], lang))
+            rows.append(_unknown_code(study, "quotes", quote["id"], quote["code"], quote["section"], lang)
+                        | {"by_construction": False})
         else:
-            rows.append(_compare_quote(study, quote, lang))
+            rows.append(_compare_quote(study, quote, lang) | {"by_construction": False})
     table = pd.DataFrame(rows).rename(columns={"section": "section_id"})
     headings = {name: text("report." + part["heading"], lang) for name, part in SECTIONS.items()}
     headings.update(study=text("report.section_study", lang), quotes=text("report.section_quotes", lang))
     table["section"] = table["section_id"].map(headings)
     table["item"] = [study.label(item, lang) if item in known else text("report.item_informants", lang)
                      if item == "informants" else item for item in table["item_id"]]
-    return table[["section_id", "section", "item_id", "item", "article_reports", "this_run_finds", "agree", "why"]]
+    return table[["section_id", "section", "item_id", "item", "article_reports", "this_run_finds", "agree", "by_construction",
+                  "why"]]
 
 
-def comparison_part(study: Study, lang: str) -> Part:
+def comparison_part(study: Study, lang: str, threshold: float = NOT_YET_ADEQUATE_SHARE) -> Part:
     """The comparison with the site's reference findings as a page shows it; empty without a reference."""
     article = reference_findings(study)
     if article is None:
         return Part("")
-    comparison = compare_with_article(study, article, lang)
-    return Part(f"## {text('report.h_comparison', lang)}\n\n{comparison_summary(comparison, lang)}",
+    comparison = compare_with_article(study, article, lang, threshold)
+    return Part(f"## {text('report.h_comparison', lang)}\n\n{comparison_summary(comparison, lang, threshold)}",
                 [Table("comparison_with_article", comparison, text("report.cap_comparison", lang))])
 
 
-def comparison_summary(comparison: pd.DataFrame, lang: str) -> str:
-    """The sentence above the comparison table: how many findings agree, and the status rule."""
-    return text("report.comparison_intro", lang, agree=int(comparison["agree"].sum()), total=len(comparison),
-                threshold=round(100 * NOT_YET_ADEQUATE_SHARE))
+def comparison_summary(comparison: pd.DataFrame, lang: str, threshold: float = NOT_YET_ADEQUATE_SHARE) -> str:
+    """The sentences above the comparison table: how many findings agree, how many of those any
+    transcripts written from the article would hold by construction, and the status rule."""
+    agree = comparison["agree"]
+    return text("report.comparison_intro", lang, agree=int(agree.sum()), total=len(comparison),
+                constructed=int((agree & comparison["by_construction"]).sum()),
+                checked=int((agree & ~comparison["by_construction"]).sum()),
+                unconstructed=int((~comparison["by_construction"]).sum()), threshold=round(100 * threshold))
+
+
+def reference_status_part(study: Study, root: str | Path, lang: str, threshold: float = NOT_YET_ADEQUATE_SHARE) -> Part:
+    """This run's statuses against the same rule read from the site's reference codings: the codings
+    both assign, then the codes' statuses at every threshold from 10% to 90%; a sentence saying so
+    when the site has no reference codings."""
+    heading = f"## {text('report.h_reference_status', lang)}\n\n"
+    reference = adequacy.reference_coded(study, root)
+    if reference is None:
+        return Part(heading + text("report.no_reference_codings", lang, site=literal(study.site)))
+    coded = study.coded()
+    codings = adequacy.coding_agreement(reference, coded)
+    roles = code_roles(study)
+    labels = {code_id: study.label(code_id, lang) for code_id in roles}
+    names = {status: text("report." + status, lang) for status in (*STATUSES, adequacy.ABSENT)}
+    table = adequacy.threshold_agreement(reference, coded, roles, labels, names)
+    chosen = table[table["threshold"] == f"{round(100 * threshold)}%"]
+    intro = text("report.reference_status_intro", lang, site=literal(study.site), both=codings["both"],
+                 agree=codings["agree"], share=round(100 * codings["agree"] / codings["both"]) if codings["both"] else 0,
+                 threshold=round(100 * threshold),
+                 codes_agree=int(chosen["agree"].iat[0]) if len(chosen) else 0, codes=int(chosen["codes"].iat[0]) if len(chosen) else 0)
+    return Part(heading + intro, [Table("status_by_threshold", table, text("report.cap_status_by_threshold", lang))])
 
 
 def _compare_study(study: Study, reported: dict, lang: str) -> dict:
@@ -249,7 +291,8 @@ def _unknown_code(study: Study, section: str, item: str, code_id: str, reported:
             "agree": False, "why": why}
 
 
-def _compare_code(study: Study, row: pd.Series, entry: dict, reported: str, section: str, lang: str) -> dict:
+def _compare_code(study: Study, row: pd.Series, entry: dict, reported: str, section: str, lang: str,
+                  threshold: float) -> dict:
     """A SECI mode or performance theme: present among the section's informants, with the article's status?"""
     role_word = text("report." + SECTIONS[section]["role"], lang)
     reported = text("report.practice_article", lang, practice=reported, status=text("report." + entry["status"], lang))
@@ -259,12 +302,12 @@ def _compare_code(study: Study, row: pd.Series, entry: dict, reported: str, sect
                 "agree": False, "why": text("report.why_absent", lang, role=role_word, code=row["code"])}
     found = text("report.practice_run", lang, k=row["informants"], n=row["role_informants"], role=role_word,
                  ids=_id_range(row["informant_ids"].split(", ")), segments=row["segments"],
-                 answers=_answers(row["segments"], lang), barrier=row["barrier"], codings=row["codings"],
+                 answers=_answers(row["segments"], lang), barrier=row["barrier_informants"], codings=row["codings"],
                  status=text("report." + row["status"], lang))
     agree = row["status"] == entry["status"]
     why = "" if agree else text(
-        "report.why_status", lang, barrier=row["barrier"], codings=row["codings"], code=row["code"],
-        share=round(100 * row["barrier"] / row["codings"]), threshold=round(100 * NOT_YET_ADEQUATE_SHARE),
+        "report.why_status", lang, barrier=row["barrier_informants"], informants=row["informants"], code=row["code"],
+        share=round(100 * row["barrier_informants"] / row["informants"]), threshold=round(100 * threshold),
         side=text("report.above" if row["status"] == NOT_YET_ADEQUATE else "report.below", lang),
         article_status=text("report." + entry["status"], lang),
     )
@@ -273,7 +316,7 @@ def _compare_code(study: Study, row: pd.Series, entry: dict, reported: str, sect
 
 
 def _compare_patrons(study: Study, row: pd.Series, entry: dict, reported: str, section: str,
-                     lang: str) -> dict:
+                     lang: str, threshold: float) -> dict:
     """A patrons' finding: does every patron the article attributes it to have the code?"""
     attributed = list(entry.get("informants", []))
     speakers = [informant for informant in study.informant_ids() if informant in row["informant_ids"].split(", ")]

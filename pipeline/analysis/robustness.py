@@ -57,9 +57,12 @@ class MatcherWithout:
         self.codebook = without_keyword(matcher.codebook, code_id, keyword)
         self._matcher, self._code_id, self._keyword = matcher, code_id, keyword
 
-    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[classify.Hit], list[tuple[int, int]]]]:
-        return [([hit for hit in hits if not (hit.code_id == self._code_id and hit.keyword == self._keyword)], cues)
-                for hits, cues in self._matcher.find_all(texts, lang)]
+    def status_rules(self, lang: str):
+        return self._matcher.status_rules(lang)
+
+    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[classify.Hit], list]]:
+        return [([hit for hit in hits if not (hit.code_id == self._code_id and hit.keyword == self._keyword)], words)
+                for hits, words in self._matcher.find_all(texts, lang)]
 
 
 def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.DataFrame:
@@ -137,14 +140,14 @@ def _finding_inputs(coded: dict, answers: pd.DataFrame, code_id: str, role: str 
     the code, and the code's status among them; nothing for a code the article reports no finding on."""
     if role is None:
         return ()
-    informants, barrier, total = set(), 0, 0
+    informants, reporting = set(), set()
     for segment_id, informant_id in answers.loc[answers["role"] == role, "informant_id"].items():
         for coding in coded[segment_id]:
             if coding.code_id == code_id:
                 informants.add(informant_id)
-                total += 1
-                barrier += coding.status == classify.BARRIER
-    return frozenset(informants), findings.status_of(barrier, total)
+                if coding.status == classify.BARRIER:
+                    reporting.add(informant_id)
+    return frozenset(informants), findings.status_of(len(reporting), len(informants))
 
 
 def _changes(coded: dict, changed: dict, code_id: str) -> dict:

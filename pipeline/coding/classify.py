@@ -10,8 +10,9 @@ For each segment, in the segment's language (matching rules: :mod:`pipeline.codi
   threshold is assigned (multi-label).
 - **Primary code**: the assigned code with the highest score; ties go to the code that comes first
   in the codebook.
-- **Status**: ``barrier`` when a barrier cue of the codebook ("belum", "not yet", ...) occurs in the
-  same sentence as one of the code's evidence, within ``barrier.window`` words of it; else ``practice``.
+- **Status**: ``barrier`` when a barrier cue of the codebook ("belum", "not yet", ...) bears on one of
+  the code's evidence (same clause, within ``barrier.window`` words, not in a condition, not a negated
+  negative; the rules: :mod:`pipeline.coding.status`); else ``practice``.
 
 Commands: ``seci classify INPUT --out OUTPUT`` codes any CSV or JSON Lines file with columns ``id``,
 ``text`` and optionally ``lang``; ``seci code`` codes a site's ``segments.csv`` into ``codings.csv``.
@@ -27,11 +28,10 @@ import json
 import math
 import multiprocessing
 import re
-from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, islice
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,7 +40,7 @@ import pandas as pd
 from pipeline.coding import local_terms
 from pipeline.coding.codebook import Codebook, Keyword
 from pipeline.coding.matcher import TermMatcher
-from pipeline.coding.tokens import Stretches
+from pipeline.coding.status import StatusRules, Word
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
 )
@@ -89,39 +89,43 @@ class Coding(NamedTuple):
 
 class Matcher:
     """A codebook compiled for matching: per language, one :class:`~pipeline.coding.matcher.TermMatcher` over
-    every code's keywords, with the barrier cues as qualifiers, built when the language is first met.
-    Build the matcher once and reuse it: it caches what it learns about each word."""
+    every code's keywords, with the words of the barrier section as qualifiers (looked for in the whole of
+    a text where a keyword occurs, since a barrier may be stated in a sentence of its own), built when the
+    language is first met. Build the matcher once and reuse it: it caches what it learns about each word."""
 
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
         self._languages: dict[str, tuple[TermMatcher, list[tuple[str, Keyword]]]] = {}
+        self._status_rules: dict[str, StatusRules] = {}
 
     def _language(self, lang: str) -> tuple[TermMatcher, list[tuple[str, Keyword]]]:
         if lang not in self._languages:
             if lang not in LANGUAGES:
                 raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
             keywords = [(code.id, keyword) for code in self.codebook.codes for keyword in code.keywords_for(lang)]
-            cues = self.codebook.barrier_cues.get(lang, ())
-            terms = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=cues)
-            self._languages[lang] = terms, keywords
+            rules = self._status_rules[lang] = StatusRules(self.codebook, lang)
+            self._languages[lang] = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=rules.terms), keywords
         return self._languages[lang]
 
-    def find(self, text: str, lang: str) -> tuple[list[Hit], list[tuple[int, int]]]:
-        """Every keyword occurrence in ``text`` (in text order) and the ``(start, end)`` of every
-        barrier cue (reported only in a text where a keyword occurs)."""
+    def status_rules(self, lang: str) -> StatusRules:
+        """The barrier section of the codebook compiled for ``lang`` (:mod:`pipeline.coding.status`)."""
+        self._language(lang)
+        return self._status_rules[lang]
+
+    def find(self, text: str, lang: str) -> tuple[list[Hit], list[Word]]:
+        """Every keyword occurrence in ``text`` (in text order) and every word of the barrier section
+        (reported only in a text where a keyword occurs)."""
         return self.find_all([text], lang)[0]
 
-    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[tuple[int, int]]]]:
+    def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[Word]]]:
         """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster)."""
         terms, keywords = self._language(lang)
-        count = len(keywords)
+        rules, count = self._status_rules[lang], len(keywords)
         found = []
         for occurrences in terms.find_all(texts):
-            if occurrences:
-                found.append(([_hit((start, end, *keywords[term])) for start, end, term in occurrences if term < count],
-                              [(start, end) for start, end, term in occurrences if term >= count]))
-            else:
-                found.append(([], []))
+            hits = [_hit((start, end, *keywords[term])) for start, end, term in occurrences if term < count]
+            found.append((hits, rules.words((start, end, term - count) for start, end, term in occurrences if term >= count)
+                          if hits else []))
         return found
 
 
@@ -162,33 +166,35 @@ def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Match
     """:func:`classify_text` for each text with its language; the texts of a language are searched
     together, which is faster than one by one.
 
-    ``matcher`` is a :class:`Matcher` or anything with its ``codebook`` and ``find_all``.
+    ``matcher`` is a :class:`Matcher` or anything with its ``codebook``, ``find_all`` and ``status_rules``.
     """
     texts = [segment_text(text) for text in texts]
     codings: list[list[Coding]] = [[] for _ in texts]
     for lang in dict.fromkeys(langs):
         positions = [n for n, text_lang in enumerate(langs) if text_lang == lang]
-        for n, (hits, cues) in zip(positions, matcher.find_all([without_pseudonyms(texts[n]) for n in positions], lang)):
+        rules = matcher.status_rules(lang)
+        for n, (hits, words) in zip(positions, matcher.find_all([without_pseudonyms(texts[n]) for n in positions], lang)):
             if hits:
-                codings[n] = _codings(texts[n], hits, cues, matcher.codebook)
+                codings[n] = _codings(texts[n], hits, words, matcher.codebook, rules)
     return codings
 
 
-def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: Codebook) -> list[Coding]:
+def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, rules: StatusRules) -> list[Coding]:
     by_code: dict[str, list[Hit]] = {}
     for hit in hits:
         by_code.setdefault(hit.code_id, []).append(hit)
-    codings = []
     positions = codebook.code_positions
-    nearby = _Cues(text, cues, codebook.barrier_window) if cues else None
+    assigned: dict[str, tuple[float, tuple[Hit, ...]]] = {}
     for code_id in sorted(by_code, key=positions.__getitem__):  # codebook order
-        code = codebook.codes[positions[code_id]]
         evidence = _counted(by_code[code_id])
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
-        if score >= code.threshold:
-            near = nearby is not None and any(map(nearby.near, evidence))
-            codings.append(Coding(code.id, score, BARRIER if near else PRACTICE, evidence))
-    return codings
+        if score >= codebook.codes[positions[code_id]].threshold:
+            assigned[code_id] = score, evidence
+    if not assigned:
+        return []
+    barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, hits, words)
+    return [Coding(code_id, score, BARRIER if code_id in barriers else PRACTICE, evidence)
+            for code_id, (score, evidence) in assigned.items()]
 
 
 def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
@@ -205,36 +211,6 @@ def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
             counted.append(hit)
             reach = hit.end
     return tuple(counted)
-
-
-class _Cues:
-    """The barrier cues of one text, and whether one is near a hit.
-
-    A cue is near a hit when it overlaps it, or shares its sentence with fewer than ``window`` words
-    between. Only the cues that overlap a hit and the nearest cue on each side of it need a look: a
-    cue farther off on one side has the nearer one's stretch inside its own, so at least as many
-    words and sentence ends between. That keeps a long text with many hits and cues linear.
-    """
-
-    def __init__(self, text: str, cues: list[tuple[int, int]], window: int):
-        cues = sorted(cues)
-        self.starts = [start for start, _ in cues]
-        self.reach = list(accumulate((end for _, end in cues), max))  # the farthest end of the cues so far
-        self.stretches = Stretches(text)
-        self.window = window
-
-    def near(self, hit: Hit) -> bool:
-        starts, reach = self.starts, self.reach
-        after = bisect_left(starts, hit.end)  # the first cue that starts at or after the hit's end
-        if after and reach[after - 1] > hit.start:
-            return True  # a cue that starts before the hit ends, ends after it starts: they overlap
-        if after < len(starts) and self._close(hit.end, starts[after]):
-            return True
-        before = bisect_right(starts, hit.start)  # the cues up to here end before the hit starts
-        return before > 0 and self._close(reach[before - 1], hit.start)
-
-    def _close(self, start: int, end: int) -> bool:
-        return self.stretches.same_sentence(start, end) and self.stretches.fewer_words(start, end, self.window)
 
 
 def primary_code(codings: list[Coding]) -> str:

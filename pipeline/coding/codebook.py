@@ -32,6 +32,9 @@ from pipeline.yaml_schema import Schema, kind
 SECI_GROUP = "seci"  # a codebook with this group must define the four SECI modes in it
 DEFAULT_THRESHOLD = 1.0
 DEFAULT_BARRIER_WINDOW = 8
+# The lists of the barrier section besides its cues: the words that decide whether a cue bears on the
+# evidence (pipeline/coding/status.py applies them; docs/codebook.md explains each).
+STATUS_WORD_LISTS = ("suggestions", "hedges", "negations", "negatives", "conditionals", "clause_openers", "relativisers")
 # A definition that starts with this marker has not been written yet (imported codebooks carry it).
 UNWRITTEN = "TODO"
 
@@ -80,6 +83,14 @@ class Codebook:
     barrier_window: int
     barrier_cues: dict[str, tuple[str, ...]]  # lang -> cue terms (same syntax as keywords)
     threshold: float = DEFAULT_THRESHOLD  # the default each code inherits unless it sets its own
+    # list name (STATUS_WORD_LISTS) -> lang -> terms; a list the codebook leaves out is absent
+    status_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def status_terms(self, name: str, lang: str) -> tuple[str, ...]:
+        """The terms of one barrier-section list (``cues`` or one of :data:`STATUS_WORD_LISTS`) in ``lang``."""
+        if name == "cues":
+            return self.barrier_cues.get(lang, ())
+        return self.status_words.get(name, {}).get(lang, ())
 
     def code(self, code_id: str) -> Code:
         for code in self.codes:
@@ -230,30 +241,36 @@ class _Validator(Schema):
         version = self.text(data["version"], ("version",))
         description = self.texts(data["description"], ("description",), required=False) if "description" in data else {}
         threshold = self.weight(data["threshold"], ("threshold",)) if "threshold" in data else DEFAULT_THRESHOLD
-        window, cues = self.barrier(data.get("barrier"))
+        window, cues, status_words = self.barrier(data.get("barrier"))
         groups = self.groups(data["groups"])
         codes = self.codes(data["codes"], groups, threshold)
         return Codebook(
             name=name, version=version, source=self.source, description=description, groups=groups,
-            codes=codes, barrier_window=window, barrier_cues=cues, threshold=threshold,
+            codes=codes, barrier_window=window, barrier_cues=cues, threshold=threshold, status_words=status_words,
         )
 
-    def barrier(self, value: Any) -> tuple[int, dict[str, tuple[str, ...]]]:
+    def barrier(self, value: Any) -> tuple[int, dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]]]:
         if value is None:
-            return DEFAULT_BARRIER_WINDOW, {}
+            return DEFAULT_BARRIER_WINDOW, {}, {}
         path = ("barrier",)
-        self.mapping(value, path, ("window", "cues"))
+        self.mapping(value, path, ("window", "cues", *STATUS_WORD_LISTS))
         window = self.number(value.get("window", DEFAULT_BARRIER_WINDOW), path + ("window",), most=MAX_BARRIER_WINDOW,
                              whole=True)
-        cues: dict[str, tuple[str, ...]] = {}
-        if "cues" in value:
-            for lang, items in self.per_language(value["cues"], path + ("cues",), required=False).items():
-                found = self.terms(items, path + ("cues", lang), "cues")
-                for _, item, item_path in found:
-                    if not isinstance(item, str):
-                        self.fail(item_path, "a cue is a plain term (cues have no weight)")
-                cues[lang] = tuple(term for term, _, _ in found)
-        return window, cues
+        lists = {name: self.plain_terms(value[name], path + (name,), name)
+                 for name in ("cues", *STATUS_WORD_LISTS) if name in value}
+        return window, lists.pop("cues", {}), lists
+
+    def plain_terms(self, value: Any, path: tuple, what: str) -> dict[str, tuple[str, ...]]:
+        """A barrier-section list: per language, terms without weights."""
+        found_by_lang: dict[str, tuple[str, ...]] = {}
+        for lang, items in self.per_language(value, path, required=False).items():
+            found = self.terms(items, path + (lang,), what)
+            for _, item, item_path in found:
+                if not isinstance(item, str):
+                    self.fail(item_path, "a cue is a plain term (cues have no weight)" if what == "cues" else
+                              f"an entry of '{what}' is a plain term (it has no weight)")
+            found_by_lang[lang] = tuple(term for term, _, _ in found)
+        return found_by_lang
 
     def groups(self, value: Any) -> dict[str, dict[str, str]]:
         path = ("groups",)
@@ -339,6 +356,8 @@ def codebook_to_yaml(codebook: Codebook) -> str:
     data["barrier"] = {"window": codebook.barrier_window, "cues": {lang: list(cues) for lang, cues in codebook.barrier_cues.items()}}
     if not codebook.barrier_cues:
         del data["barrier"]["cues"]
+    for name, by_lang in codebook.status_words.items():
+        data["barrier"][name] = {lang: list(terms) for lang, terms in by_lang.items()}
     data["groups"] = {group_id: {"label": dict(label)} for group_id, label in codebook.groups.items()}
     data["codes"] = [_code_data(code, codebook.threshold) for code in codebook.codes]
     header = f"# Codebook '{codebook.name}' for seci-kit: the format is described in docs/codebook.md.\n"

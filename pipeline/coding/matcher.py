@@ -28,7 +28,7 @@ stemmed only when it could reach a codebook stem: it must hold one of the forms 
 affixed words, framed by affixes Sastrawi strips. One RE2 expression (Google's automaton engine:
 each byte looked at once, in C) holds these frames for the words that anchor terms, and finds in a
 batch of texts the words that may be one; only those are taken apart in Python. Words that anchor
-only qualifiers are looked for only in the sentences that hold a term.
+only qualifiers are looked for only in the texts that hold a term.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, product
-from operator import itemgetter
 from typing import NamedTuple
 
 import re2
@@ -45,7 +44,7 @@ import re2
 from pipeline.coding.sastrawi import indonesian_roots, indonesian_stop_words
 from pipeline.coding.stemming import CACHE_LIMIT, stemmer
 from pipeline.coding.tokens import (
-    SENTENCE_END, TO_LAST_SENTENCE_END, WORD, WORD_AT, lowercase, reduplication_base, words,
+    WORD, WORD_AT, lowercase, reduplication_base, words,
 )
 
 BATCH_SIZE = 500  # texts scanned together (one call into RE2; their lower-cased copies are held meanwhile)
@@ -298,14 +297,6 @@ def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
     return max(choices, key=lambda n: (len(term_words[n][0]), -n)) if choices else len(term_words) - 1
 
 
-def _sentences_around(text: str, occurrences: list[tuple[int, int, int]]) -> tuple[int, int]:
-    """``(start, end)`` of the sentences from the one holding the first of ``occurrences`` to the one
-    holding the last (a sentence ends after . ! ? or …)."""
-    first, last = min(occurrences)[0], max(map(itemgetter(1), occurrences))
-    before, after = TO_LAST_SENTENCE_END.match(text, 0, first), SENTENCE_END.search(text, last)
-    return before.end() if before else 0, after.end() if after else len(text)
-
-
 _PIECE_REACH = 64  # characters per white-space piece looked at first around an anchor (more when needed)
 
 
@@ -338,9 +329,8 @@ class TermMatcher:
     """Finds where terms (words, phrases, ``prefix*`` globs) occur in texts of one language.
 
     Occurrences are ``(start, end, term index)``, ``text[start:end]`` being the words matched.
-    ``qualifiers`` are terms that matter only next to the others (a codebook's barrier cues): they are
-    reported only in the sentences from a text's first term occurrence to its last, and numbered
-    after the terms. The matcher remembers what it learnt about each word, so build it once and
+    ``qualifiers`` are terms that matter only next to the others (the words of a codebook's barrier
+    section): they are reported only in a text where one of the others occurs, and numbered after them. The matcher remembers what it learnt about each word, so build it once and
     reuse it, and give it many texts at once (:meth:`find_all`).
 
     One RE2 scan (a DFA, in C) finds the words that may be a term's anchor word (:func:`anchor_of`);
@@ -371,7 +361,7 @@ class TermMatcher:
         leading = {word_id for word_id, entries in self._anchored.items()
                    if any(term < self._main_terms for term, _, _ in entries)}
         # Words anchoring a term are looked for in every text; words anchoring only qualifiers, in the
-        # sentences that hold a term.
+        # texts that hold a term.
         self._terms_scan = self._scan_for(leading)
         self._qualifiers_scan = self._scan_for(set(self._anchored) - leading)
         self._word_ids: dict[str, frozenset[int]] = {}  # word -> the term words it matches
@@ -401,12 +391,10 @@ class TermMatcher:
         leading = self._scan_texts(self._terms_scan, lowered, found) if self._terms_scan else set()
         if self._qualifiers_scan and leading:
             numbers = sorted(leading)
-            spans = [_sentences_around(lowered[n], found[n]) for n in numbers]
             qualifiers: list[list[tuple[int, int, int]]] = [[] for _ in numbers]
-            self._scan_texts(self._qualifiers_scan, [lowered[n][start:end] for n, (start, end) in zip(numbers, spans)],
-                             qualifiers)
-            for n, (shift, _), occurrences in zip(numbers, spans, qualifiers):
-                found[n] += [(start + shift, end + shift, term) for start, end, term in occurrences]
+            self._scan_texts(self._qualifiers_scan, [lowered[n] for n in numbers], qualifiers)
+            for n, occurrences in zip(numbers, qualifiers):
+                found[n] += occurrences
         return [sorted(occurrences) if n in leading else [] for n, occurrences in enumerate(found)]
 
     def _scan_texts(self, scan: _Scan, texts: list[str], found: list[list[tuple[int, int, int]]]) -> set[int]:

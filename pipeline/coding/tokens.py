@@ -8,8 +8,6 @@ text. A sentence ends after . ! ? or ….
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from functools import cached_property
 from itertools import islice
 
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
@@ -19,7 +17,6 @@ WORD = re.compile(WORD_PATTERN)
 WORD_AT = re.compile(r"(?<!\w)(?<!\w[-'’])" + WORD_PATTERN)  # a word that begins here
 SENTENCE_ENDS = ".!?…"
 SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
-TO_LAST_SENTENCE_END = re.compile(f".*[{SENTENCE_ENDS}]", re.DOTALL)
 _REDUPLICATED = re.compile(r"([^\W\d_]+)(?:-\1|2)")           # buku-buku, buku2
 
 
@@ -47,23 +44,13 @@ class Stretches:
     """Questions about stretches ``text[start:end]`` of one text, answered without scanning the stretch.
 
     The classifier asks them for every pair of a keyword hit and a nearby barrier cue; scanning each
-    stretch made a long text with many hits take quadratic time (a 5 MB text: 34 s). Here the sentence
-    ends are found once, and the words after a place are counted once per place.
+    stretch made a long text with many hits take quadratic time (a 5 MB text: 34 s). Here the words
+    after a place are counted once per place.
     """
 
     def __init__(self, text: str):
         self.text = text
         self._word_after: dict[tuple[int, int], int | None] = {}  # where the count-th word from a place begins
-
-    @cached_property
-    def _sentence_ends(self) -> list[int]:
-        return [match.start() for match in SENTENCE_END.finditer(self.text)]
-
-    def same_sentence(self, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` holds no sentence end (. ! ? …), i.e. its two sides share a sentence."""
-        ends = self._sentence_ends
-        at = bisect_left(ends, start)
-        return at == len(ends) or ends[at] >= max(start, end)
 
     def fewer_words(self, start: int, end: int, count: int) -> bool:
         """Whether ``text[start:end]`` holds fewer than ``count`` words.
