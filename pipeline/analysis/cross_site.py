@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import pandas as pd
 
-from pipeline.analysis import adequacy, findings
+from pipeline.analysis import adequacy, counts, findings
 from pipeline.analysis.study import Study, load_study
 from pipeline.contracts import CI_LEVEL, INDEX_FILE, ROLES, list_sites, reports_site_dir
 from pipeline.words import literal, text
