@@ -103,7 +103,7 @@ def test_cross_site_tables_flag_shares_and_statuses_resting_on_few_informants_or
     assert modes.loc[("librarian", "socialization"), ["informants", "of", "codings", "few"]].tolist() == [2, 2, 4, True]
     assert (modes["few"] == ((modes["informants"] < 3) | (modes["codings"] < 5))).all()
     status = cross_site.status_per_code([more], "en")["tiny"]
-    assert status["Socialization"] == "adequate (1/5)"  # 3 informants, 5 codings: no mark
+    assert status["Socialization"] == "adequate (1/3)"  # 1 of its 3 informants reports a barrier; 5 codings: no mark
     assert status["Externalization"] == "adequate (0/1), few"
     assert cross_site.status_per_code([more], "id")["tiny"]["Eksternalisasi"] == "memadai (0/1), sedikit"
 
