@@ -232,6 +232,24 @@ def code_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def score_corpus_command(args: argparse.Namespace) -> int:
+    from pipeline.analysis.reference_corpus import score_corpus, score_table
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.contracts import SECI_CORPUS_FILE
+
+    codebook = load_codebook(args.codebook)
+    scores = score_corpus(codebook, Path(args.root) / SECI_CORPUS_FILE, args.split)
+    if args.json:
+        print(json.dumps({"split": args.split, "codebook": codebook.coder, "scores": scores}, allow_nan=False))
+    else:
+        print(f"SECI reference corpus, split {args.split}, codebook {codebook.source} (version {codebook.version})")
+        print(score_table(scores).to_string(index=False, float_format="{:.3f}".format))
+    if args.split == "test":
+        print("seci: the test split is scored once, after all tuning on dev: do not tune on this result",
+              file=sys.stderr)
+    return 0
+
+
 def refine_command(args: argparse.Namespace) -> int:
     from pipeline.coding.classify import read_segments, site_codebook
     from pipeline.coding.codebook import load_codebook
@@ -452,6 +470,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_site_arguments(code)
     code.set_defaults(handler=code_command)
+
+    score = commands.add_parser(
+        "score-corpus", help="score a codebook on the SECI reference corpus (primary mode: accuracy, kappa, macro-F1)",
+        description="Code the passages of data/reference/seci_corpus/passages.csv (text_masked) with a codebook "
+        "and compare each passage's primary SECI mode with the mode its source assigns, per language. "
+        "Tune on the dev split; the test split is scored once, at the end, and only when asked for.",
+    )
+    score.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
+    score.add_argument("--split", choices=("dev", "test"), default="dev", help="which passages (default: dev)")
+    score.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    score.set_defaults(handler=score_corpus_command)
 
     refine = commands.add_parser(
         "refine", help="aids for refining the codebook: keyword in context, what uncoded answers say, keyword hits",
