@@ -37,8 +37,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.coding.codebook import Codebook, Keyword, load_codebook
+from pipeline.coding.codebook import Codebook, Keyword, Pattern, load_codebook
 from pipeline.coding.matcher import TermMatcher
+from pipeline.coding.patterns import PatternMatcher
 from pipeline.coding.tokens import Stretches
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
@@ -60,11 +61,11 @@ class Hit(NamedTuple):
     start: int
     end: int
     code_id: str
-    keyword: Keyword
+    keyword: Keyword | Pattern  # a pattern's hit spans its words (pipeline.coding.patterns)
 
     @property
     def term(self) -> str:
-        """The keyword as written in the codebook."""
+        """The keyword as written in the codebook, or the pattern as ``pattern(...)``."""
         return self.keyword.term
 
     @property
@@ -88,12 +89,14 @@ class Coding(NamedTuple):
 
 class Matcher:
     """A codebook compiled for matching: per language, one :class:`~pipeline.coding.matcher.TermMatcher` over
-    every code's keywords, with the barrier cues as qualifiers, built when the language is first met.
+    every code's keywords, with the barrier cues as qualifiers, and the codes' patterns
+    (:class:`~pipeline.coding.patterns.PatternMatcher`), built when the language is first met.
     Build the matcher once and reuse it: it caches what it learns about each word."""
 
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
         self._languages: dict[str, tuple[TermMatcher, list[tuple[str, Keyword]]]] = {}
+        self._patterns: dict[str, PatternMatcher] = {}
 
     def _language(self, lang: str) -> tuple[TermMatcher, list[tuple[str, Keyword]]]:
         if lang not in self._languages:
@@ -103,6 +106,7 @@ class Matcher:
             cues = self.codebook.barrier_cues.get(lang, ())
             terms = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=cues)
             self._languages[lang] = terms, keywords
+            self._patterns[lang] = PatternMatcher(self.codebook, lang)
         return self._languages[lang]
 
     def find(self, text: str, lang: str) -> tuple[list[Hit], list[tuple[int, int]]]:
@@ -111,16 +115,19 @@ class Matcher:
         return self.find_all([text], lang)[0]
 
     def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[tuple[int, int]]]]:
-        """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster)."""
+        """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster).
+
+        Pattern hits come after the keyword hits of a text."""
         terms, keywords = self._language(lang)
         count = len(keywords)
         found = []
-        for occurrences in terms.find_all(texts):
+        for occurrences, patterns in zip(terms.find_all(texts), self._patterns[lang].find_all(texts)):
             if occurrences:
-                found.append(([_hit((start, end, *keywords[term])) for start, end, term in occurrences if term < count],
+                found.append(([_hit((start, end, *keywords[term])) for start, end, term in occurrences if term < count]
+                              + [_hit(pattern) for pattern in patterns],
                               [(start, end) for start, end, term in occurrences if term >= count]))
             else:
-                found.append(([], []))
+                found.append(([_hit(pattern) for pattern in patterns], []))
         return found
 
 
@@ -183,6 +190,9 @@ def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: 
     for code_id in sorted(by_code, key=positions.__getitem__):  # codebook order
         code = codebook.codes[positions[code_id]]
         evidence = _counted(by_code[code_id])
+        if code.patterns:  # a pattern counts besides the keywords inside it (their overlap is not removed)
+            evidence = tuple(sorted(evidence + tuple(hit for hit in by_code[code_id] if isinstance(hit.keyword, Pattern)),
+                                    key=lambda hit: (hit.start, hit.end)))
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
         if score >= code.threshold:
             near = nearby is not None and any(map(nearby.near, evidence))
@@ -191,11 +201,13 @@ def _codings(text: str, hits: list[Hit], cues: list[tuple[int, int]], codebook: 
 
 
 def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
-    """One code's hits (in text order) minus those inside a longer hit of the code, or with the same
-    span as an earlier-listed keyword's."""
+    """One code's keyword hits (in text order) minus those inside a longer keyword hit of the code, or
+    with the same span as an earlier-listed keyword's. Pattern hits are left out."""
     counted: list[Hit] = []
     reach = -1
     for hit in hits:
+        if isinstance(hit.keyword, Pattern):
+            continue
         if counted and hit.start == counted[-1].start:  # a longer keyword at the same place wins
             if hit.end > counted[-1].end:
                 counted[-1] = hit
@@ -322,7 +334,7 @@ def _start_worker(codebook: Codebook, matcher: Matcher | None) -> None:
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])  # the process only codes (see fewer_collections)
     _worker_positions.update(codebook.code_positions)
     for code in codebook.codes:
-        _worker_positions.update(((code.id, keyword), k) for k, keyword in enumerate(code.keywords))
+        _worker_positions.update(((code.id, term), k) for k, term in enumerate(code.evidence_terms))
 
 
 def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
@@ -338,7 +350,7 @@ def _received(codebook: Codebook, ids: tuple, result) -> Iterator[tuple[str, lis
     for item_id, codings in zip(ids, result.get()):
         yield item_id, [
             Coding(codebook.codes[code].id, score, status,
-                   tuple(Hit(start, end, codebook.codes[code].id, codebook.codes[code].keywords[keyword])
+                   tuple(Hit(start, end, codebook.codes[code].id, codebook.codes[code].evidence_terms[keyword])
                          for start, end, keyword in hits))
             for code, score, status, hits in codings]
 
