@@ -8,8 +8,10 @@ word sets together (the format: ``docs/codebook.md``, section "Patterns"):
 - **from + to** (optionally with an ``act``): a conversion and its direction. The ``to`` word follows
   the ``from`` word and a result marker stands just before it ("tacit knowledge *into* explicit",
   "explicit knowledge diubah *menjadi* tacit"), or the ``from`` word follows the ``to`` word with a
-  source marker just before it ("explicit knowledge created *from* tacit"). Without a marker two
-  knowledge words are not a conversion ("tacit and explicit knowledge" is neither mode).
+  source marker just before it ("explicit knowledge created *from* tacit"). "Just before": at most
+  :data:`~pipeline.coding.codebook.MARKER_WORDS` words between, none of them a word of a set, so a
+  marker introduces the first knowledge word after it only. Without a marker two knowledge words
+  are not a conversion ("tacit and explicit knowledge" is neither mode).
 
 A clause ends at . ! ? … ; or :. All the words of a pattern lie within ``window`` words. A pattern
 counts at most once per clause, and per clause a code keeps only its weightiest pattern, so that two
@@ -74,6 +76,7 @@ class PatternMatcher:
 
     def _hits(self, text: str, occurrences: list[tuple[int, int, int]]) -> list[PatternHit]:
         places = self._places(text, occurrences)
+        self._set_words = sorted(p.first for name, found in places.items() if name not in (RESULT, SOURCE) for p in found)
         best: dict[tuple[str, int], PatternHit] = {}  # (code, clause) -> the weightiest pattern there
         for code_id, pattern in self.patterns:
             for clause, (start, end) in self._found(pattern, places).items():
@@ -121,10 +124,18 @@ class PatternMatcher:
         result ... marker source."""
         result_markers, source_markers = places.get(RESULT, []), places.get(SOURCE, [])
         for source, result in _pairs(sources, results, self.window):
-            if source.last < result.first and _marked(result, result_markers, after=source):
+            if source.last < result.first and self._marked(result, result_markers, after=source):
                 yield source, result
-            elif result.last < source.first and _marked(source, source_markers, after=result):
+            elif result.last < source.first and self._marked(source, source_markers, after=result):
                 yield source, result
+
+    def _marked(self, place: Place, markers: list[Place], *, after: Place) -> bool:
+        """Whether a marker stands just before ``place`` (see the module doc), after ``after``."""
+        words = self._set_words
+        return any(marker.clause == place.clause and after.last < marker.first and marker.last < place.first
+                   and place.first - marker.last - 1 <= MARKER_WORDS
+                   and bisect_right(words, marker.last) == bisect_left(words, place.first)
+                   for marker in markers)
 
 
 def _pairs(first: list[Place], second: list[Place], window: int) -> Iterable[tuple[Place, Place]]:
@@ -135,12 +146,6 @@ def _pairs(first: list[Place], second: list[Place], window: int) -> Iterable[tup
         for other in second[bisect_left(firsts, one.first - window):bisect_right(firsts, one.last + window)]:
             if one.clause == other.clause and not _overlaps(one, (other,)):
                 yield one, other
-
-
-def _marked(place: Place, markers: list[Place], *, after: Place) -> bool:
-    """Whether a marker stands before ``place``, at most :data:`MARKER_WORDS` words before it, and after ``after``."""
-    return any(marker.clause == place.clause and after.last < marker.first and marker.last < place.first
-               and place.first - marker.last - 1 <= MARKER_WORDS for marker in markers)
 
 
 def _overlaps(place: Place, others: Iterable[Place]) -> bool:
