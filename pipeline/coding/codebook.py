@@ -491,4 +491,25 @@ def codebook_summary(codebook: Codebook) -> str:
             lines.append(f"{group_id:<14}{'(no codes)':<18}")
     lines.append(f"{'total':<14}{len(codebook.codes):<18}"
                  + "".join(f"{sum(len(code.keywords_for(lang)) for code in codebook.codes):>13}" for lang in langs))
+    return "\n".join(lines) + "\n" + _patterns_summary(codebook)
+
+
+def _patterns_summary(codebook: Codebook) -> str:
+    """The patterns part of ``seci check-codebook``: each code's patterns, then the word sets' sizes."""
+    words = codebook.pattern_words
+    if not words.word_sets:
+        return ""
+    lines = ["", f"patterns (within {words.window} words of one clause):"]
+    for code in codebook.codes:
+        for pattern in code.patterns:
+            lines.append(f"  {code.id:<18}{pattern.term:<44}weight {pattern.weight:g}")
+    markers = "; ".join(f"{name} {lang} {len(terms)}" for name, by_lang in (("result", words.result_markers), ("source", words.source_markers))
+                        for lang, terms in by_lang.items())
+    lines.append(f"markers: {markers or 'none'}")
+    lines.append("word sets: " + ", ".join(
+        f"{name} ({' '.join(f'{lang} {len(terms)}' for lang, terms in by_lang.items())})" for name, by_lang in words.word_sets.items()))
+    used = {name for code in codebook.codes for p in code.patterns for name in (p.act, p.object, p.source, p.result) if name}
+    unused = [name for name in words.word_sets if name not in used]
+    if unused:
+        lines.append(f"word sets no pattern uses: {', '.join(unused)}")
     return "\n".join(lines) + "\n"
