@@ -6,12 +6,16 @@ that state a conversion the way the SECI literature and everyday speech do.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from pipeline.cli import main
 from pipeline.coding import classify as classify_module
 from pipeline.coding.classify import CHUNK_SIZE, classify_stream, classify_text, compile_codebook
-from pipeline.coding.codebook import codebook_from_dict, load_codebook
+from pipeline.coding.codebook import Pattern, codebook_from_dict, codebook_to_yaml, load_codebook
 from pipeline.coding.patterns import PatternMatcher
+from pipeline.errors import CodebookError
 
 TEXTS = {"id": "t", "en": "t"}
 
@@ -190,3 +194,100 @@ def test_the_shipped_codebook_reads_the_direction_of_conversion(seci_matcher, la
 ])
 def test_library_words_of_another_sense_state_no_act_on_knowledge(seci_matcher, lang, text):
     assert patterns_found(text, lang, load_codebook()) == []
+
+
+# --- the codebook's pattern syntax, validated -------------------------------------------------------
+
+MINIMAL = (Path(__file__).parent / "fixtures" / "codebook" / "minimal.yaml").read_text(encoding="utf-8")
+WORD_SETS = '''patterns:
+  window: 10
+  result_markers: {en: [into], id: [menjadi]}
+  source_markers: {en: [from]}
+  word_sets:
+    tacit: {en: [tacit, experience], id: [pengalaman]}
+    explicit: {en: [explicit, manual*]}
+groups:
+'''
+PATTERNS = '''      en: [manual]
+    patterns:
+      - {from: tacit, to: explicit, weight: 3}
+'''
+
+
+def with_patterns(word_sets: str = WORD_SETS, patterns: str = PATTERNS) -> str:
+    assert MINIMAL.count("groups:\n") == 1 and MINIMAL.count("      en: [manual]\n") == 1
+    return MINIMAL.replace("groups:\n", word_sets).replace("      en: [manual]\n", patterns)
+
+
+def load_text(tmp_path: Path, text: str):
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_codebook(path)
+
+
+def error_line(tmp_path: Path, text: str, fragment: str) -> tuple[str, int]:
+    with pytest.raises(CodebookError) as caught:
+        load_text(tmp_path, text)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message, text[:text.index(fragment)].count("\n") + 1
+
+
+def test_patterns_and_word_sets_are_read_from_the_codebook(tmp_path):
+    codebook = load_text(tmp_path, with_patterns())
+    assert codebook.pattern_words.window == 10
+    assert codebook.pattern_words.word_sets["tacit"] == {"en": ("tacit", "experience"), "id": ("pengalaman",)}
+    assert codebook.code("externalization").patterns == (Pattern(weight=3, source="tacit", result="explicit"),)
+    assert codebook.code("socialization").patterns == ()
+
+
+def test_a_codebook_with_patterns_writes_back_to_equal_yaml(tmp_path):
+    codebook = load_text(tmp_path, with_patterns())
+    assert load_text(tmp_path, codebook_to_yaml(codebook)) == codebook
+
+
+@pytest.mark.parametrize("patterns, fragment, expected", [
+    ("      en: [manual]\n    patterns:\n      - {from: tacitt, to: explicit, weight: 3}\n", "{from: tacitt",
+     "code 'externalization', field 'patterns.from': unknown word set 'tacitt'; use one of: tacit, explicit"),
+    ("      en: [manual]\n    patterns:\n      - {act: tacit, from: tacit, weight: 3}\n", "{act: tacit, from",
+     "code 'externalization', field 'patterns': a pattern is either act + object or from + to"),
+    ("      en: [manual]\n    patterns:\n      - {object: tacit, weight: 3}\n", "{object: tacit",
+     "code 'externalization', field 'patterns': a pattern is either act + object or from + to"),
+    ("      en: [manual]\n    patterns:\n      - {from: tacit, to: explicit}\n", "{from: tacit, to",
+     "code 'externalization', field 'patterns.weight': missing"),
+    ("      en: [manual]\n    patterns:\n      - {from: tacit, to: explicit, weight: 0}\n", "weight: 0}",
+     "code 'externalization', field 'patterns.weight': must be a positive number"),
+])
+def test_a_malformed_pattern_names_file_line_code_and_field(tmp_path, patterns, fragment, expected):
+    message, line = error_line(tmp_path, with_patterns(patterns=patterns), fragment)
+    assert message.startswith(f"{tmp_path / 'codebook.yaml'}:{line}: ") and expected in message, message
+
+
+@pytest.mark.parametrize("old, new, fragment, expected", [
+    ("    tacit: {en: [tacit, experience], id: [pengalaman]}", "    tacit: {en: [tacit, \"people's'\"]}", "people's'",
+     "field 'patterns.word_sets.tacit.en': 'people's'': hyphens and apostrophes may only join letters"),
+    ("    tacit: {en: [tacit, experience], id: [pengalaman]}", "    Tacit: {en: [tacit]}", "Tacit:",
+     "field 'patterns.word_sets.Tacit': set name 'Tacit' must be lower-case letters, digits and _"),
+    ("    tacit: {en: [tacit, experience], id: [pengalaman]}", "    tacit: {en: [{term: tacit, weight: 2}]}", "{term: tacit",
+     "field 'patterns.word_sets.tacit.en': words of a set are plain terms (they have no weight)"),
+    ("  window: 10\n", "  window: 0\n", "window: 0", "field 'patterns.window': must be a positive whole number"),
+])
+def test_malformed_word_sets_name_file_and_line(tmp_path, old, new, fragment, expected):
+    message, line = error_line(tmp_path, with_patterns(WORD_SETS.replace(old, new)), fragment)
+    assert message.startswith(f"{tmp_path / 'codebook.yaml'}:{line}: ") and expected in message, message
+
+
+def test_patterns_without_word_sets_are_refused(tmp_path):
+    message, line = error_line(tmp_path, with_patterns(word_sets="groups:\n"), "    patterns:")
+    assert message.startswith(f"{tmp_path / 'codebook.yaml'}:{line}: ")
+    assert "field 'patterns': patterns need word sets" in message
+
+
+def test_check_codebook_lists_the_patterns_and_the_sets_no_pattern_uses(tmp_path, capsys):
+    text = with_patterns(WORD_SETS.replace("  word_sets:\n", "  word_sets:\n    unused: {en: [idle]}\n"))
+    assert main(["check-codebook", str(tmp_path / "codebook.yaml")]) == 2  # not written yet
+    load_text(tmp_path, text)
+    assert main(["check-codebook", str(tmp_path / "codebook.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "externalization   pattern(tacit > explicit)" in out
+    assert "word sets no pattern uses: unused" in out
