@@ -21,8 +21,9 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.0 on the dev split (`seci score-corpus`, 2026-12-06): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.654, "macro_f1": 0.785}, "en": {"kappa": 0.835, "macro_f1": 0.891}}
+# Codebook 2.0 on the dev split (`seci score-corpus`, 2026-12-06), the lower of its scores on the corpus
+# of 282 passages (dev: id 63, en 105) and of 330 (dev: id 69, en 128): the score this test holds it to.
+REACHED = {"id": {"kappa": 0.733, "macro_f1": 0.842}, "en": {"kappa": 0.824, "macro_f1": 0.882}}
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ TOP_LEVEL_KEYS = ("name", "version", "description", "threshold", "barrier", "pat
 CODE_KEYS = ("id", "group", "label", "definition", "include", "exclude", "examples", "threshold", "keywords", "patterns")
 PATTERN_KEYS = ("window", "result_markers", "source_markers", "word_sets")
 DEFAULT_PATTERN_WINDOW = 12
-MARKER_WORDS = 2  # at most this many words between a marker ("into", "dari") and the word it introduces
+MARKER_WORDS = 3  # at most this many words between a marker ("into", "dari") and the word it introduces
 CODE_TEXTS = ("label", "definition", "include", "exclude")  # required in both languages
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 # One word of a term: letters or digits, joined by single hyphens or apostrophes, maybe a final '*'.
