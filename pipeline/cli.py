@@ -233,12 +233,19 @@ def code_command(args: argparse.Namespace) -> int:
 
 
 def score_corpus_command(args: argparse.Namespace) -> int:
-    from pipeline.analysis.reference_corpus import score_corpus, score_table
+    from pipeline.analysis.reference_corpus import misses, score_corpus, score_table
     from pipeline.coding.codebook import load_codebook
     from pipeline.contracts import SECI_CORPUS_FILE
 
+    if args.misses and args.split == "test":
+        raise SeciError("--misses lists dev passages only: the test split's passages are not to be looked at; "
+                        "see `seci score-corpus --help`")
     codebook = load_codebook(args.codebook)
-    scores = score_corpus(codebook, Path(args.root) / SECI_CORPUS_FILE, args.split)
+    corpus = Path(args.root) / SECI_CORPUS_FILE
+    if args.misses:
+        print(misses(codebook, corpus).to_string(index=False, max_colwidth=200))
+        return 0
+    scores = score_corpus(codebook, corpus, args.split)
     if args.json:
         print(json.dumps({"split": args.split, "codebook": codebook.coder, "scores": scores}, allow_nan=False))
     else:
@@ -438,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
         "MAXQDA, NVivo or QualCoder: its groups as parent codes, each code in a colour of its own with its "
         "definition, criteria and keywords (both languages, with weights) in its description, so that "
         "`seci import-codebook FILE.qdc` gives them back. Not carried: the codebook's description, thresholds, "
-        "barrier cues, examples and the texts in the other language.",
+        "barrier cues, patterns, examples and the texts in the other language.",
     )
     exporting.add_argument("--format", choices=("qdc",), default="qdc", help="the file format (qdc, the only one)")
     exporting.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
@@ -481,6 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--split", choices=("dev", "test"), default="dev", help="which passages (default: dev)")
     score.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    score.add_argument("--misses", action="store_true",
+                       help="list the dev passages whose primary mode is not the source's, for tuning (dev only)")
     score.set_defaults(handler=score_corpus_command)
 
     refine = commands.add_parser(

@@ -110,3 +110,18 @@ def test_seci_score_corpus_says_the_test_split_is_scored_once(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "split test" in out
     assert "scored once" in err
+
+
+def test_seci_score_corpus_lists_the_dev_passages_it_misses(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--misses"]) == 0
+    out = capsys.readouterr().out
+    assert "d4" in out and "internalization" in out
+    assert "d1" not in out and "t1" not in out
+
+
+def test_seci_score_corpus_never_lists_test_passages(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test", "--misses"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "dev passages only" in err and "t1" not in err

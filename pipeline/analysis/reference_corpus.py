@@ -110,9 +110,10 @@ def score_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
     return pd.DataFrame([{"lang": lang, **values} for lang, values in scores.items()], columns=list(SCORE_COLUMNS))
 
 
-def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = "dev") -> pd.DataFrame:
-    """The passages whose primary mode differs from the source's, with what was predicted (for tuning on dev)."""
-    passages = read_passages(path, split)
+def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE) -> pd.DataFrame:
+    """The dev passages whose primary mode differs from the source's, with what was predicted: what to
+    look at when tuning. There is no such list for the test split, whose passages are not to be looked at."""
+    passages = read_passages(path, "dev")
     predicted = predicted_modes(passages, codebook)
     return pd.DataFrame([(p.passage_id, p.lang, p.mode, mode, p.text) for p, mode in zip(passages, predicted) if mode != p.mode],
                         columns=["passage_id", "lang", "mode", "predicted", "text"])
