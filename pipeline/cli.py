@@ -232,6 +232,31 @@ def code_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def score_corpus_command(args: argparse.Namespace) -> int:
+    from pipeline.analysis.reference_corpus import misses, score_corpus, score_table
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.contracts import SECI_CORPUS_FILE
+
+    if args.misses and args.split == "test":
+        raise SeciError("--misses lists dev passages only: the test split's passages are not to be looked at; "
+                        "see `seci score-corpus --help`")
+    codebook = load_codebook(args.codebook)
+    corpus = Path(args.root) / SECI_CORPUS_FILE
+    if args.misses:
+        print(misses(codebook, corpus).to_string(index=False, max_colwidth=200))
+        return 0
+    scores = score_corpus(codebook, corpus, args.split)
+    if args.json:
+        print(json.dumps({"split": args.split, "codebook": codebook.coder, "scores": scores}, allow_nan=False))
+    else:
+        print(f"SECI reference corpus, split {args.split}, codebook {codebook.source} (version {codebook.version})")
+        print(score_table(scores).to_string(index=False, float_format="{:.3f}".format))
+    if args.split == "test":
+        print("seci: the test split is scored once, after all tuning on dev: do not tune on this result",
+              file=sys.stderr)
+    return 0
+
+
 def refine_command(args: argparse.Namespace) -> int:
     from pipeline.coding.classify import read_segments, site_codebook
     from pipeline.coding.codebook import load_codebook
@@ -421,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
         "MAXQDA, NVivo or QualCoder: its groups as parent codes, each code in a colour of its own with its "
         "definition, criteria and keywords (both languages, with weights) in its description, so that "
         "`seci import-codebook FILE.qdc` gives them back. Not carried: the codebook's description, thresholds, "
-        "barrier cues, examples and the texts in the other language.",
+        "barrier cues, patterns, examples and the texts in the other language.",
     )
     exporting.add_argument("--format", choices=("qdc",), default="qdc", help="the file format (qdc, the only one)")
     exporting.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
@@ -453,6 +478,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_site_arguments(code)
     code.set_defaults(handler=code_command)
+
+    score = commands.add_parser(
+        "score-corpus", help="score a codebook on the SECI reference corpus (primary mode: accuracy, kappa, macro-F1)",
+        description="Code the passages of data/reference/seci_corpus/passages.csv (text_masked) with a codebook "
+        "and compare each passage's primary SECI mode with the mode its source assigns, per language. "
+        "Tune on the dev split; the test split is scored once, at the end, and only when asked for.",
+    )
+    score.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
+    score.add_argument("--split", choices=("dev", "test"), default="dev", help="which passages (default: dev)")
+    score.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
+    score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    score.add_argument("--misses", action="store_true",
+                       help="list the dev passages whose primary mode is not the source's, for tuning (dev only)")
+    score.set_defaults(handler=score_corpus_command)
 
     refine = commands.add_parser(
         "refine", help="aids for refining the codebook: keyword in context, what uncoded answers say, keyword hits",

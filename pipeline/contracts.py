@@ -76,6 +76,7 @@ REPORTS_DIR = Path("reports")
 REFERENCE_DIR = Path("data/reference")
 ARTICLE_FINDINGS_FILE = REFERENCE_DIR / "article_findings.yaml"
 REFERENCE_CODINGS_FILE = "reference_codings.csv"  # data/reference/<site>/: a site's reference coding, codings.csv columns
+SECI_CORPUS_FILE = REFERENCE_DIR / "seci_corpus" / "passages.csv"  # labelled SECI passages, split dev | test
 NOTEBOOKS_DIR = Path("notebooks")
 CROSS_SITE_NOTEBOOK = "07_cross_site.ipynb"  # every site side by side: run once for all sites, not per site
 DEFAULT_CODEBOOK = Path(__file__).parent / "codebooks" / "seci.yaml"

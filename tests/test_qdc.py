@@ -36,7 +36,7 @@ def test_the_export_says_what_a_qdc_cannot_carry(tmp_path, capsys):
     assert main(["export-codebook", "--lang", "id", "--out", str(tmp_path / "x.qdc")]) == 0
     said = capsys.readouterr().out
     assert "keywords in each code's description" in said
-    assert "not in a .qdc: the codebook's description, thresholds, barrier cues, examples and the en texts" in said
+    assert "not in a .qdc: the codebook's description, thresholds, barrier cues, patterns, examples and the en texts" in said
 
 
 def test_the_export_imports_back_with_its_codes_groups_texts_and_keywords(exported, tmp_path, capsys):

@@ -178,7 +178,7 @@ def test_a_barrier_list_entry_with_a_weight_is_refused():
             "barrier": {"conditionals": {"id": [{"term": "kalau", "weight": 2}]}},
             "codes": [{"id": "a", "group": "g", "label": TEXTS, "definition": TEXTS, "include": TEXTS, "exclude": TEXTS,
                        "keywords": {"id": ["x"]}}]}
-    with pytest.raises(CodebookError, match="an entry of 'conditionals' is a plain term"):
+    with pytest.raises(CodebookError, match="entries of 'conditionals' are plain terms"):
         codebook_from_dict(data, "t.yaml")
 
 

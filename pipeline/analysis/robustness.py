@@ -79,7 +79,9 @@ def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.D
     fired: dict[tuple[str, Keyword], list[str]] = {}
     for segment_id, codings in coded.items():
         for coding in codings:
-            for keyword in {_keyword(study.codebook, coding.code_id, e.term, answers.at[segment_id, "lang"]) for e in coding.evidence}:
+            keywords = {_keyword(study.codebook, coding.code_id, e.term, answers.at[segment_id, "lang"])
+                        for e in coding.evidence if isinstance(e.keyword, Keyword)}  # patterns are not keywords
+            for keyword in keywords:
                 fired.setdefault((coding.code_id, keyword), []).append(segment_id)
     reported = {entry["code"]: spec["role"] for section, spec in findings.SECTIONS.items() for entry in article[section]}
     rows = []

@@ -38,8 +38,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from pipeline.coding import local_terms
-from pipeline.coding.codebook import Codebook, Keyword
+from pipeline.coding.codebook import Codebook, Keyword, Pattern
 from pipeline.coding.matcher import TermMatcher
+from pipeline.coding.patterns import PatternMatcher
 from pipeline.coding.status import StatusRules, Word
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
@@ -61,11 +62,11 @@ class Hit(NamedTuple):
     start: int
     end: int
     code_id: str
-    keyword: Keyword
+    keyword: Keyword | Pattern  # a pattern's hit spans its words (pipeline.coding.patterns)
 
     @property
     def term(self) -> str:
-        """The keyword as written in the codebook."""
+        """The keyword as written in the codebook, or the pattern as ``pattern(...)``."""
         return self.keyword.term
 
     @property
@@ -90,13 +91,15 @@ class Coding(NamedTuple):
 class Matcher:
     """A codebook compiled for matching: per language, one :class:`~pipeline.coding.matcher.TermMatcher` over
     every code's keywords, with the words of the barrier section as qualifiers (looked for in the whole of
-    a text where a keyword occurs, since a barrier may be stated in a sentence of its own), built when the
-    language is first met. Build the matcher once and reuse it: it caches what it learns about each word."""
+    a text where a keyword occurs, since a barrier may be stated in a sentence of its own), and the codes'
+    patterns (:class:`~pipeline.coding.patterns.PatternMatcher`), built when the language is first met.
+    Build the matcher once and reuse it: it caches what it learns about each word."""
 
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
         self._languages: dict[str, tuple[TermMatcher, list[tuple[str, Keyword]]]] = {}
         self._status_rules: dict[str, StatusRules] = {}
+        self._patterns: dict[str, PatternMatcher] = {}
 
     def _language(self, lang: str) -> tuple[TermMatcher, list[tuple[str, Keyword]]]:
         if lang not in self._languages:
@@ -105,6 +108,7 @@ class Matcher:
             keywords = [(code.id, keyword) for code in self.codebook.codes for keyword in code.keywords_for(lang)]
             rules = self._status_rules[lang] = StatusRules(self.codebook, lang)
             self._languages[lang] = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=rules.terms), keywords
+            self._patterns[lang] = PatternMatcher(self.codebook, lang)
         return self._languages[lang]
 
     def status_rules(self, lang: str) -> StatusRules:
@@ -118,12 +122,15 @@ class Matcher:
         return self.find_all([text], lang)[0]
 
     def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[Word]]]:
-        """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster)."""
+        """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster).
+
+        Pattern hits come after the keyword hits of a text."""
         terms, keywords = self._language(lang)
         rules, count = self._status_rules[lang], len(keywords)
         found = []
-        for occurrences in terms.find_all(texts):
+        for occurrences, patterns in zip(terms.find_all(texts), self._patterns[lang].find_all(texts)):
             hits = [_hit((start, end, *keywords[term])) for start, end, term in occurrences if term < count]
+            hits += [_hit(pattern) for pattern in patterns]
             found.append((hits, rules.words((start, end, term - count) for start, end, term in occurrences if term >= count)
                           if hits else []))
         return found
@@ -186,23 +193,30 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
     positions = codebook.code_positions
     assigned: dict[str, tuple[float, tuple[Hit, ...]]] = {}
     for code_id in sorted(by_code, key=positions.__getitem__):  # codebook order
+        code = codebook.codes[positions[code_id]]
         evidence = _counted(by_code[code_id])
+        if code.patterns:  # a pattern counts besides the keywords inside it (their overlap is not removed)
+            evidence = tuple(sorted(evidence + tuple(hit for hit in by_code[code_id] if isinstance(hit.keyword, Pattern)),
+                                    key=lambda hit: (hit.start, hit.end)))
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
-        if score >= codebook.codes[positions[code_id]].threshold:
+        if score >= code.threshold:
             assigned[code_id] = score, evidence
     if not assigned:
         return []
-    barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, hits, words)
+    keywords = [hit for hit in hits if not isinstance(hit.keyword, Pattern)]  # in text order; patterns come after
+    barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, keywords, words)
     return [Coding(code_id, score, BARRIER if code_id in barriers else PRACTICE, evidence)
             for code_id, (score, evidence) in assigned.items()]
 
 
 def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
-    """One code's hits (in text order) minus those inside a longer hit of the code, or with the same
-    span as an earlier-listed keyword's."""
+    """One code's keyword hits (in text order) minus those inside a longer keyword hit of the code, or
+    with the same span as an earlier-listed keyword's. Pattern hits are left out."""
     counted: list[Hit] = []
     reach = -1
     for hit in hits:
+        if isinstance(hit.keyword, Pattern):
+            continue
         if counted and hit.start == counted[-1].start:  # a longer keyword at the same place wins
             if hit.end > counted[-1].end:
                 counted[-1] = hit
@@ -299,7 +313,7 @@ def _start_worker(codebook: Codebook, matcher: Matcher | None) -> None:
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])  # the process only codes (see fewer_collections)
     _worker_positions.update(codebook.code_positions)
     for code in codebook.codes:
-        _worker_positions.update(((code.id, keyword), k) for k, keyword in enumerate(code.keywords))
+        _worker_positions.update(((code.id, term), k) for k, term in enumerate(code.evidence_terms))
 
 
 def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
@@ -315,7 +329,7 @@ def _received(codebook: Codebook, ids: tuple, result) -> Iterator[tuple[str, lis
     for item_id, codings in zip(ids, result.get()):
         yield item_id, [
             Coding(codebook.codes[code].id, score, status,
-                   tuple(Hit(start, end, codebook.codes[code].id, codebook.codes[code].keywords[keyword])
+                   tuple(Hit(start, end, codebook.codes[code].id, codebook.codes[code].evidence_terms[keyword])
                          for start, end, keyword in hits))
             for code, score, status, hits in codings]
 

@@ -39,8 +39,11 @@ STATUS_WORD_LISTS = ("suggestions", "hedges", "negations", "negatives", "conditi
 UNWRITTEN = "TODO"
 
 LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
-TOP_LEVEL_KEYS = ("name", "version", "description", "threshold", "barrier", "groups", "codes")
-CODE_KEYS = ("id", "group", "label", "definition", "include", "exclude", "examples", "threshold", "keywords")
+TOP_LEVEL_KEYS = ("name", "version", "description", "threshold", "barrier", "patterns", "groups", "codes")
+CODE_KEYS = ("id", "group", "label", "definition", "include", "exclude", "examples", "threshold", "keywords", "patterns")
+PATTERN_KEYS = ("window", "result_markers", "source_markers", "word_sets")
+DEFAULT_PATTERN_WINDOW = 12
+MARKER_WORDS = 3  # at most this many words between a marker ("into", "dari") and the word it introduces
 CODE_TEXTS = ("label", "definition", "include", "exclude")  # required in both languages
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 # One word of a term: letters or digits, joined by single hyphens or apostrophes, maybe a final '*'.
@@ -57,6 +60,39 @@ class Keyword:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """Words of named word sets that state an act on knowledge within one clause (docs/codebook.md).
+
+    Either ``act`` + ``object``: a word of each set, in either order, or ``source`` + ``result`` (with an
+    optional ``act``): a conversion, its direction told by the markers ("tacit ... into explicit",
+    "explicit ... from tacit"). Each field names a word set of the codebook's ``patterns`` section.
+    """
+
+    weight: float
+    act: str | None = None
+    object: str | None = None
+    source: str | None = None
+    result: str | None = None
+
+    @property
+    def term(self) -> str:
+        """How the pattern is shown as evidence: ``pattern(convert: tacit > explicit)``, ``pattern(share + tacit)``."""
+        if self.source:
+            return f"pattern({self.act + ': ' if self.act else ''}{self.source} > {self.result})"
+        return f"pattern({self.act} + {self.object})"
+
+
+@dataclass(frozen=True)
+class PatternWords:
+    """The codebook's ``patterns`` section: the word sets patterns are made of, and the direction markers."""
+
+    window: int = DEFAULT_PATTERN_WINDOW  # words from a pattern's first word to its last, at most
+    result_markers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> terms ("into", "menjadi")
+    source_markers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> terms ("from", "dari")
+    word_sets: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # name -> lang -> terms
+
+
+@dataclass(frozen=True)
 class Code:
     id: str
     group: str
@@ -67,6 +103,12 @@ class Code:
     examples: dict[str, tuple[str, ...]]
     threshold: float
     keywords: tuple[Keyword, ...]  # both languages, in codebook order
+    patterns: tuple[Pattern, ...] = ()  # both languages (their word sets hold the words of each)
+
+    @property
+    def evidence_terms(self) -> tuple[Keyword | Pattern, ...]:
+        """What a piece of evidence can come from: the keywords, then the patterns."""
+        return self.keywords + self.patterns
 
     def keywords_for(self, lang: str) -> tuple[Keyword, ...]:
         return tuple(keyword for keyword in self.keywords if keyword.lang == lang)
@@ -85,6 +127,7 @@ class Codebook:
     threshold: float = DEFAULT_THRESHOLD  # the default each code inherits unless it sets its own
     # list name (STATUS_WORD_LISTS) -> lang -> terms; a list the codebook leaves out is absent
     status_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    pattern_words: PatternWords = PatternWords()
 
     def status_terms(self, name: str, lang: str) -> tuple[str, ...]:
         """The terms of one barrier-section list (``cues`` or one of :data:`STATUS_WORD_LISTS`) in ``lang``."""
@@ -175,6 +218,7 @@ class _Validator(Schema):
         super().__init__(source, lines, guide="see docs/codebook.md", error=CodebookError)
         self.code_names: dict[int, str] = {}
         self.term_count = 0
+        self.pattern_words = PatternWords()
 
     def where(self, path: tuple) -> str:
         """Codes by their id and groups by theirs: ``code 'socialization', field 'keywords.en'``."""
@@ -242,12 +286,65 @@ class _Validator(Schema):
         description = self.texts(data["description"], ("description",), required=False) if "description" in data else {}
         threshold = self.weight(data["threshold"], ("threshold",)) if "threshold" in data else DEFAULT_THRESHOLD
         window, cues, status_words = self.barrier(data.get("barrier"))
+        self.pattern_words = self.patterns_section(data.get("patterns"))
         groups = self.groups(data["groups"])
         codes = self.codes(data["codes"], groups, threshold)
         return Codebook(
             name=name, version=version, source=self.source, description=description, groups=groups,
             codes=codes, barrier_window=window, barrier_cues=cues, threshold=threshold, status_words=status_words,
+            pattern_words=self.pattern_words,
         )
+
+    def plain_terms(self, value: Any, path: tuple, what: str) -> tuple[str, ...]:
+        found = self.terms(value, path, what)
+        for _, item, item_path in found:
+            if not isinstance(item, str):
+                self.fail(item_path, f"{what} are plain terms (they have no weight)")
+        return tuple(term for term, _, _ in found)
+
+    def per_language_terms(self, value: Any, path: tuple, what: str) -> dict[str, tuple[str, ...]]:
+        return {lang: self.plain_terms(items, path + (lang,), what)
+                for lang, items in self.per_language(value, path, required=False).items()}
+
+    def patterns_section(self, value: Any) -> PatternWords:
+        if value is None:
+            return PatternWords()
+        path = ("patterns",)
+        self.mapping(value, path, PATTERN_KEYS, required=("word_sets",))
+        window = self.number(value.get("window", DEFAULT_PATTERN_WINDOW), path + ("window",), most=MAX_BARRIER_WINDOW,
+                             whole=True)
+        markers = {name: self.per_language_terms(value[name], path + (name,), "markers") if name in value else {}
+                   for name in ("result_markers", "source_markers")}
+        sets_path = path + ("word_sets",)
+        if not isinstance(value["word_sets"], dict) or not value["word_sets"]:
+            self.fail(sets_path, f"must be a non-empty mapping of set name to its terms per language, not {kind(value['word_sets'])}")
+        word_sets = {}
+        for name, terms in value["word_sets"].items():
+            if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+                self.fail(sets_path + (name,), f"set name {shown(name)} must be lower-case letters, digits and _")
+            word_sets[name] = self.per_language_terms(terms, sets_path + (name,), "words of a set")
+        return PatternWords(window=int(window), word_sets=word_sets, **markers)
+
+    def code_patterns(self, value: Any, path: tuple) -> tuple[Pattern, ...]:
+        """A code's patterns: each names word sets of the ``patterns`` section, as act + object or source + result."""
+        if value is None:
+            return ()
+        sets = self.pattern_words.word_sets
+        if not sets:
+            self.fail(path, "patterns need word sets", fix="define them under patterns: word_sets: at the top of the codebook")
+        patterns = []
+        for index, item in enumerate(self.non_empty_list(value, path, "patterns")):
+            item_path = path + (index,)
+            self.mapping(item, item_path, ("act", "object", "from", "to", "weight"), required=("weight",))
+            for name in ("act", "object", "from", "to"):
+                if name in item and item[name] not in sets:
+                    self.fail(item_path + (name,), f"unknown word set {shown(item[name])}", fix=f"use one of: {', '.join(sets)}")
+            if ("from" in item) != ("to" in item) or ("object" in item) == ("from" in item) or ("object" in item and "act" not in item):
+                self.fail(item_path, "a pattern is either act + object or from + to (with an optional act)",
+                          fix="write {act: SET, object: SET, weight: N} or {from: SET, to: SET, weight: N}")
+            patterns.append(Pattern(weight=self.weight(item["weight"], item_path + ("weight",)), act=item.get("act"),
+                                    object=item.get("object"), source=item.get("from"), result=item.get("to")))
+        return tuple(patterns)
 
     def barrier(self, value: Any) -> tuple[int, dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]]]:
         if value is None:
@@ -256,21 +353,9 @@ class _Validator(Schema):
         self.mapping(value, path, ("window", "cues", *STATUS_WORD_LISTS))
         window = self.number(value.get("window", DEFAULT_BARRIER_WINDOW), path + ("window",), most=MAX_BARRIER_WINDOW,
                              whole=True)
-        lists = {name: self.plain_terms(value[name], path + (name,), name)
+        lists = {name: self.per_language_terms(value[name], path + (name,), f"entries of '{name}'" if name != "cues" else "cues")
                  for name in ("cues", *STATUS_WORD_LISTS) if name in value}
         return window, lists.pop("cues", {}), lists
-
-    def plain_terms(self, value: Any, path: tuple, what: str) -> dict[str, tuple[str, ...]]:
-        """A barrier-section list: per language, terms without weights."""
-        found_by_lang: dict[str, tuple[str, ...]] = {}
-        for lang, items in self.per_language(value, path, required=False).items():
-            found = self.terms(items, path + (lang,), what)
-            for _, item, item_path in found:
-                if not isinstance(item, str):
-                    self.fail(item_path, "a cue is a plain term (cues have no weight)" if what == "cues" else
-                              f"an entry of '{what}' is a plain term (it has no weight)")
-            found_by_lang[lang] = tuple(term for term, _, _ in found)
-        return found_by_lang
 
     def groups(self, value: Any) -> dict[str, dict[str, str]]:
         path = ("groups",)
@@ -309,6 +394,7 @@ class _Validator(Schema):
                 examples=self.examples(item.get("examples"), path + ("examples",)),
                 threshold=self.weight(item["threshold"], path + ("threshold",)) if "threshold" in item else default_threshold,
                 keywords=self.keywords(item["keywords"], path + ("keywords",)),
+                patterns=self.code_patterns(item.get("patterns"), path + ("patterns",)),
             ))
         if SECI_GROUP in groups:
             self.seci_modes(codes)
@@ -358,6 +444,14 @@ def codebook_to_yaml(codebook: Codebook) -> str:
         del data["barrier"]["cues"]
     for name, by_lang in codebook.status_words.items():
         data["barrier"][name] = {lang: list(terms) for lang, terms in by_lang.items()}
+    words = codebook.pattern_words
+    if words.word_sets:
+        data["patterns"] = {"window": words.window,
+                            **{name: {lang: list(terms) for lang, terms in markers.items()}
+                               for name, markers in (("result_markers", words.result_markers),
+                                                     ("source_markers", words.source_markers)) if markers},
+                            "word_sets": {name: {lang: list(terms) for lang, terms in terms_by_lang.items()}
+                                          for name, terms_by_lang in words.word_sets.items()}}
     data["groups"] = {group_id: {"label": dict(label)} for group_id, label in codebook.groups.items()}
     data["codes"] = [_code_data(code, codebook.threshold) for code in codebook.codes]
     header = f"# Codebook '{codebook.name}' for seci-kit: the format is described in docs/codebook.md.\n"
@@ -376,6 +470,10 @@ def _code_data(code: Code, default_threshold: float) -> dict[str, Any]:
         item = keyword.term if keyword.weight == 1.0 else {"term": keyword.term, "weight": keyword.weight}
         keywords.setdefault(keyword.lang, []).append(item)
     data["keywords"] = keywords
+    if code.patterns:
+        data["patterns"] = [{**{name: value for name, value in (("act", p.act), ("object", p.object), ("from", p.source),
+                                                                 ("to", p.result)) if value}, "weight": p.weight}
+                            for p in code.patterns]
     return data
 
 
@@ -400,4 +498,25 @@ def codebook_summary(codebook: Codebook) -> str:
             lines.append(f"{group_id:<14}{'(no codes)':<18}")
     lines.append(f"{'total':<14}{len(codebook.codes):<18}"
                  + "".join(f"{sum(len(code.keywords_for(lang)) for code in codebook.codes):>13}" for lang in langs))
+    return "\n".join(lines) + "\n" + _patterns_summary(codebook)
+
+
+def _patterns_summary(codebook: Codebook) -> str:
+    """The patterns part of ``seci check-codebook``: each code's patterns, then the word sets' sizes."""
+    words = codebook.pattern_words
+    if not words.word_sets:
+        return ""
+    lines = ["", f"patterns (within {words.window} words of one clause):"]
+    for code in codebook.codes:
+        for pattern in code.patterns:
+            lines.append(f"  {code.id:<18}{pattern.term:<44}weight {pattern.weight:g}")
+    markers = "; ".join(f"{name} {lang} {len(terms)}" for name, by_lang in (("result", words.result_markers), ("source", words.source_markers))
+                        for lang, terms in by_lang.items())
+    lines.append(f"markers: {markers or 'none'}")
+    lines.append("word sets: " + ", ".join(
+        f"{name} ({' '.join(f'{lang} {len(terms)}' for lang, terms in by_lang.items())})" for name, by_lang in words.word_sets.items()))
+    used = {name for code in codebook.codes for p in code.patterns for name in (p.act, p.object, p.source, p.result) if name}
+    unused = [name for name in words.word_sets if name not in used]
+    if unused:
+        lines.append(f"word sets no pattern uses: {', '.join(unused)}")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ labelled part per line (the labels are the words of ``pipeline/words``)::
 
 Keywords of both languages travel with their weights (in brackets when not 1), and the last line
 keeps the code's id, so the import gives back the same codes, groups, texts and keywords. What a
-``.qdc`` cannot carry (the codebook's description, thresholds, barrier cues, examples and the texts
+``.qdc`` cannot carry (the codebook's description, thresholds, barrier cues, patterns, examples and the texts
 in the other language) is listed by the export; the import writes the other language's texts as
 ``TODO`` placeholders. A code from other software, whose description is free text, gets it as its
 definition and, having no keywords, its name as its one keyword: the import lists those codes.
@@ -48,7 +48,7 @@ PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "Project.xsd"
 ID_LABEL = "id"
 IMPORTED_GROUP = "imported"
-NOT_CARRIED = "the codebook's description, thresholds, barrier cues, examples and the {other} texts"
+NOT_CARRIED = "the codebook's description, thresholds, barrier cues, patterns, examples and the {other} texts"
 
 
 def code_guid(codebook: Codebook, kind: str, *key: str) -> str:

@@ -1,0 +1,119 @@
+"""How well a codebook codes the SECI reference corpus: labelled passages by other authors.
+
+``data/reference/seci_corpus/passages.csv`` holds short passages from published SECI studies,
+textbooks and explainers, each with the mode its source assigns, split by source into ``dev`` (look
+at it, tune on it) and ``test`` (scored once, at the end). Passages are coded on ``text_masked``
+(mode names replaced by ``[MODE]``), so the codebook must recognise the practice, not the mode's name.
+
+Rows of the other split are dropped as the file is read: scoring ``dev`` never holds a ``test``
+passage in memory. A passage's predicted mode is its *primary* SECI mode, the highest-scoring of the
+four SECI codes (the first in codebook order on a tie), or :data:`NO_MODE` when no SECI code is
+assigned. Scores per language and for all: accuracy, Cohen's kappa over the primary labels (with
+"no mode" as a label of its own) and macro-F1 over the four modes (:mod:`pipeline.analysis.agreement`).
+
+Sub-command: ``seci score-corpus [--split dev|test] [--codebook PATH] [--json]``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.analysis.agreement import NO_CODE, cohen_kappa, percent_agreement, precision_recall_f1
+from pipeline.coding.classify import classify_texts, compile_codebook
+from pipeline.coding.codebook import Codebook
+from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_MODES
+from pipeline.errors import InputError
+
+SPLITS = ("dev", "test")
+CORPUS_COLUMNS = ("passage_id", "lang", "mode", "text_masked", "split")
+NO_MODE = NO_CODE
+SCORE_COLUMNS = ("lang", "n", "accuracy", "kappa", "macro_f1", "no_mode")
+
+
+@dataclass(frozen=True)
+class Passage:
+    passage_id: str
+    lang: str
+    mode: str  # the mode the source assigns
+    text: str  # text_masked
+
+
+def read_passages(path: str | Path = SECI_CORPUS_FILE, split: str = "dev") -> list[Passage]:
+    """The passages of one split; rows of the other split are skipped unread beyond their ``split`` cell."""
+    path = Path(path)
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    if not path.is_file():
+        raise InputError(path, "no such file", fix="give the path of the SECI corpus's passages.csv")
+    passages = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in CORPUS_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1,
+                             fix=f"the corpus needs the columns {', '.join(CORPUS_COLUMNS)}")
+        for record in reader:
+            if record["split"] != split:
+                continue
+            if record["lang"] not in LANGUAGES or record["mode"] not in SECI_MODES:
+                raise InputError(path, f"passage {record['passage_id']}: unknown language or mode", line=reader.line_num,
+                                 fix=f"lang is one of {', '.join(LANGUAGES)}, mode one of {', '.join(SECI_MODES)}")
+            passages.append(Passage(record["passage_id"], record["lang"], record["mode"], record["text_masked"]))
+    if not passages:
+        raise InputError(path, f"no passage in split '{split}'", fix="check the split column")
+    return passages
+
+
+def predicted_modes(passages: list[Passage], codebook: Codebook) -> list[str]:
+    """Each passage's primary SECI mode under ``codebook``, or :data:`NO_MODE`."""
+    coded = classify_texts([p.text for p in passages], [p.lang for p in passages], compile_codebook(codebook))
+    modes = []
+    for codings in coded:
+        seci = [coding for coding in codings if coding.code_id in SECI_MODES]
+        modes.append(max(seci, key=lambda coding: coding.score).code_id if seci else NO_MODE)
+    return modes
+
+
+def mode_scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    """Accuracy, kappa and macro-F1 over the four modes of primary-mode labels, and the count without a mode."""
+    gold_array, predicted_array = np.array(gold), np.array(predicted)
+    f1s = [precision_recall_f1((gold_array == mode).astype(int), (predicted_array == mode).astype(int))[2]
+           for mode in SECI_MODES]
+    return {
+        "n": len(gold),
+        "accuracy": percent_agreement(gold, predicted),
+        "kappa": cohen_kappa(gold, predicted),
+        "macro_f1": float(np.nanmean(f1s)),
+        "no_mode": int(np.sum(predicted_array == NO_MODE)),
+    }
+
+
+def score_corpus(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = "dev") -> dict[str, dict[str, float]]:
+    """Scores of ``codebook`` on one split: per language present (``id``, ``en``) and ``all``."""
+    passages = read_passages(path, split)
+    predicted = predicted_modes(passages, codebook)
+    scores = {}
+    for lang in [*LANGUAGES, "all"]:
+        chosen = [n for n, passage in enumerate(passages) if lang in ("all", passage.lang)]
+        if chosen:
+            scores[lang] = mode_scores([passages[n].mode for n in chosen], [predicted[n] for n in chosen])
+    return scores
+
+
+def score_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """The scores as a table for notebooks: one row per language, then all."""
+    return pd.DataFrame([{"lang": lang, **values} for lang, values in scores.items()], columns=list(SCORE_COLUMNS))
+
+
+def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE) -> pd.DataFrame:
+    """The dev passages whose primary mode differs from the source's, with what was predicted: what to
+    look at when tuning. There is no such list for the test split, whose passages are not to be looked at."""
+    passages = read_passages(path, "dev")
+    predicted = predicted_modes(passages, codebook)
+    return pd.DataFrame([(p.passage_id, p.lang, p.mode, mode, p.text) for p, mode in zip(passages, predicted) if mode != p.mode],
+                        columns=["passage_id", "lang", "mode", "predicted", "text"])

@@ -1,0 +1,158 @@
+"""Conversion patterns: sentences that state an act on knowledge, found by their words' places in a clause.
+
+A keyword sees one word or phrase; a pattern sees how a clause puts words of the codebook's named
+word sets together (the format: ``docs/codebook.md``, section "Patterns"):
+
+- **act + object**: a word of the ``act`` set and a word of the ``object`` set in one clause, in
+  either order ("writing down their experience", "pengalaman ... dituliskan").
+- **from + to** (optionally with an ``act``): a conversion and its direction. The ``to`` word follows
+  the ``from`` word and a result marker stands just before it ("tacit knowledge *into* explicit",
+  "explicit knowledge diubah *menjadi* tacit"), or the ``from`` word follows the ``to`` word with a
+  source marker just before it ("explicit knowledge created *from* tacit"). "Just before": at most
+  :data:`~pipeline.coding.codebook.MARKER_WORDS` words between, none of them a word of a set, so a
+  marker introduces the first knowledge word after it only. Without a marker two knowledge words
+  are not a conversion ("tacit and explicit knowledge" is neither mode).
+
+A clause ends at . ! ? … ; or :. All the words of a pattern lie within ``window`` words. A pattern
+counts at most once per clause, and per clause a code keeps only its weightiest pattern, so that two
+patterns stating one conversion are not counted twice. Words are found by
+:class:`~pipeline.coding.matcher.TermMatcher` (stems, affixes and globs as for keywords), used as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from pipeline.coding.codebook import MARKER_WORDS, Codebook, Pattern
+from pipeline.coding.matcher import TermMatcher
+from pipeline.coding.tokens import WORD, lowercase
+
+CLAUSE_END = re.compile(r"[.!?…;:]")
+RESULT, SOURCE = "\x00result", "\x00source"  # the markers, filed beside the word sets under names no set can have
+
+
+class Place(NamedTuple):
+    """One occurrence of a word set's term: word positions ``[first, last]``, characters ``[start, end)``, clause."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    clause: int
+
+
+class PatternHit(NamedTuple):
+    """A pattern found in a text: ``text[start:end]`` spans its words."""
+
+    start: int
+    end: int
+    code_id: str
+    pattern: Pattern
+
+
+class PatternMatcher:
+    """A codebook's patterns compiled for one language; build once, reuse (the term matcher caches words)."""
+
+    def __init__(self, codebook: Codebook, lang: str):
+        words = codebook.pattern_words
+        self.window = words.window
+        self.patterns = [(code.id, pattern) for code in codebook.codes for pattern in code.patterns]
+        sets = {name: terms.get(lang, ()) for name, terms in words.word_sets.items()}
+        sets[RESULT] = words.result_markers.get(lang, ())
+        sets[SOURCE] = words.source_markers.get(lang, ())
+        self.set_of_term = [name for name, terms in sets.items() for _ in terms]
+        terms = [term for name in sets for term in sets[name]]
+        self.terms = TermMatcher(terms, lang) if self.patterns and terms else None
+
+    def find_all(self, texts: list[str]) -> list[list[PatternHit]]:
+        """Each text's pattern hits, in text order."""
+        if self.terms is None:
+            return [[] for _ in texts]
+        return [self._hits(text, occurrences) if occurrences else []
+                for text, occurrences in zip(texts, self.terms.find_all(texts))]
+
+    def _hits(self, text: str, occurrences: list[tuple[int, int, int]]) -> list[PatternHit]:
+        places = self._places(text, occurrences)
+        self._set_words = sorted(p.first for name, found in places.items() if name not in (RESULT, SOURCE) for p in found)
+        best: dict[tuple[str, int], PatternHit] = {}  # (code, clause) -> the weightiest pattern there
+        for code_id, pattern in self.patterns:
+            for clause, (start, end) in self._found(pattern, places).items():
+                kept = best.get((code_id, clause))
+                if kept is None or pattern.weight > kept.pattern.weight:
+                    best[code_id, clause] = PatternHit(start, end, code_id, pattern)
+        return sorted(best.values())
+
+    def _places(self, text: str, occurrences: list[tuple[int, int, int]]) -> dict[str, list[Place]]:
+        """Where each word set occurs; of the terms of one set that start at one word, the longest."""
+        lowered = lowercase(text)
+        word_starts = [match.start() for match in WORD.finditer(lowered)]
+        clause_ends = [match.start() for match in CLAUSE_END.finditer(lowered)]
+        places: dict[str, dict[int, Place]] = {}
+        for start, end, term in occurrences:
+            first = bisect_right(word_starts, start) - 1
+            place = Place(first, bisect_right(word_starts, end - 1) - 1, start, end, bisect_right(clause_ends, start))
+            by_first = places.setdefault(self.set_of_term[term], {})
+            if first not in by_first or end > by_first[first].end:
+                by_first[first] = place
+        return {name: sorted(by_first.values()) for name, by_first in places.items()}
+
+    def _found(self, pattern: Pattern, places: dict[str, list[Place]]) -> dict[int, tuple[int, int]]:
+        """Per clause where ``pattern`` occurs, the characters its first match spans."""
+        found: dict[int, tuple[int, int]] = {}
+        if pattern.source:
+            pairs = self._conversions(places.get(pattern.source, []), places.get(pattern.result, []), places)
+        else:
+            pairs = _pairs(places.get(pattern.act, []), places.get(pattern.object, []), self.window)
+        acts = places.get(pattern.act, []) if pattern.source and pattern.act else None
+        for group in pairs:
+            if acts is not None:
+                act = next((a for a in acts if a.clause == group[0].clause and not _overlaps(a, group)
+                            and _span(group + (a,)) <= self.window), None)
+                if act is None:
+                    continue
+                group += (act,)
+            if _span(group) <= self.window and group[0].clause not in found:
+                found[group[0].clause] = (min(p.start for p in group), max(p.end for p in group))
+        return found
+
+    def _conversions(self, sources: list[Place], results: list[Place],
+                     places: dict[str, list[Place]]) -> Iterable[tuple[Place, ...]]:
+        """(source, result) pairs whose direction a marker states: source ... marker result, or
+        result ... marker source."""
+        result_markers, source_markers = places.get(RESULT, []), places.get(SOURCE, [])
+        for source, result in _pairs(sources, results, self.window):
+            if source.last < result.first and self._marked(result, result_markers, after=source):
+                yield source, result
+            elif result.last < source.first and self._marked(source, source_markers, after=result):
+                yield source, result
+
+    def _marked(self, place: Place, markers: list[Place], *, after: Place) -> bool:
+        """Whether a marker stands just before ``place`` (see the module doc), after ``after``."""
+        words = self._set_words
+        return any(marker.clause == place.clause and after.last < marker.first and marker.last < place.first
+                   and place.first - marker.last - 1 <= MARKER_WORDS
+                   and bisect_right(words, marker.last) == bisect_left(words, place.first)
+                   for marker in markers)
+
+
+def _pairs(first: list[Place], second: list[Place], window: int) -> Iterable[tuple[Place, Place]]:
+    """Every pair of places of two sets in one clause, apart, within ``window`` words (places sorted by
+    position: only the neighbours within the window are looked at, so a long text stays linear)."""
+    firsts = [place.first for place in second]
+    for one in first:
+        for other in second[bisect_left(firsts, one.first - window):bisect_right(firsts, one.last + window)]:
+            if one.clause == other.clause and not _overlaps(one, (other,)):
+                yield one, other
+
+
+def _overlaps(place: Place, others: Iterable[Place]) -> bool:
+    return any(place.first <= other.last and other.first <= place.last for other in others)
+
+
+def _span(places: Iterable[Place]) -> int:
+    """How many words from the first of ``places`` to the last."""
+    places = list(places)
+    return max(p.last for p in places) - min(p.first for p in places) + 1

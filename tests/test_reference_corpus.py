@@ -1,0 +1,127 @@
+"""Scoring a codebook on the SECI reference corpus (pipeline/analysis/reference_corpus.py).
+
+The regression test codes the development split with the shipped codebook: it fails when a change
+to the codebook or the matcher lowers the score below what the codebook reached (minus a margin).
+The test split is never read here: the other tests use a small corpus written in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.analysis.reference_corpus import NO_MODE, mode_scores, read_passages, score_corpus, score_table
+from pipeline.cli import main
+from pipeline.coding.codebook import load_codebook
+from pipeline.contracts import SECI_CORPUS_FILE
+from pipeline.errors import InputError
+
+PROJECT = Path(__file__).resolve().parents[1]
+MARGIN = 0.02
+# Codebook 2.0 on the dev split (`seci score-corpus`, 2026-12-06), the lower of its scores on the corpus
+# of 282 passages (dev: id 63, en 105) and of 330 (dev: id 69, en 128): the score this test holds it to.
+REACHED = {"id": {"kappa": 0.733, "macro_f1": 0.842}, "en": {"kappa": 0.824, "macro_f1": 0.882}}
+
+
+@pytest.fixture(scope="module")
+def dev_scores():
+    return score_corpus(load_codebook(), PROJECT / SECI_CORPUS_FILE, "dev")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("measure", ["kappa", "macro_f1"])
+def test_the_shipped_codebook_holds_its_dev_score(dev_scores, lang, measure):
+    assert dev_scores[lang][measure] >= REACHED[lang][measure] - MARGIN
+
+
+def test_dev_scores_cover_both_languages_and_all(dev_scores):
+    assert set(dev_scores) == {"id", "en", "all"}
+    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"]
+
+
+# --- a small corpus of known answers ------------------------------------------------------------------
+
+ROWS = [
+    ("d1", "en", "socialization", "Apprentices learn the craft by watching the master.", "dev"),
+    ("d2", "en", "externalization", "She writes down her experience as a manual.", "dev"),
+    ("d3", "en", "combination", "Reports are merged into one database.", "dev"),
+    ("d4", "id", "internalization", "Nothing a codebook knows.", "dev"),
+    ("t1", "en", "combination", "Test passage: never to be read when dev is scored.", "test"),
+]
+
+
+def write_corpus(root: Path, rows=ROWS) -> Path:
+    path = root / SECI_CORPUS_FILE
+    path.parent.mkdir(parents=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["passage_id", "lang", "mode", "kind", "text", "text_masked", "source_id", "locator",
+                         "mode_evidence", "split"])
+        for passage_id, lang, mode, text, split in rows:
+            writer.writerow([passage_id, lang, mode, "practice", text, text, "s1", "", "", split])
+    return path
+
+
+def test_reading_one_split_leaves_the_other_out(tmp_path):
+    path = write_corpus(tmp_path)
+    assert [p.passage_id for p in read_passages(path, "dev")] == ["d1", "d2", "d3", "d4"]
+    assert [p.passage_id for p in read_passages(path, "test")] == ["t1"]
+
+
+def test_mode_scores_on_known_labels():
+    gold = ["socialization", "externalization", "combination", "internalization"]
+    scores = mode_scores(gold, ["socialization", "externalization", "combination", NO_MODE])
+    assert scores["n"] == 4 and scores["no_mode"] == 1
+    assert scores["accuracy"] == pytest.approx(0.75)
+    assert scores["macro_f1"] == pytest.approx(0.75)  # three modes F1 1, internalization F1 0
+    chance = 3 * (1 / 4) * (1 / 4)  # three labels used by both, a quarter of the units each
+    assert scores["kappa"] == pytest.approx((0.75 - chance) / (1 - chance))
+
+
+def test_a_passage_without_a_seci_code_counts_as_no_mode(tmp_path):
+    scores = score_corpus(load_codebook(), write_corpus(tmp_path), "dev")
+    assert scores["id"]["no_mode"] == 1 and scores["id"]["accuracy"] == 0
+    assert scores["en"]["accuracy"] == 1.0
+    assert list(score_table(scores)["lang"]) == ["id", "en", "all"]
+
+
+def test_a_corpus_without_the_split_column_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "passages.csv"
+    path.write_text("passage_id,lang,mode,text_masked\np1,en,socialization,text\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"passages\.csv:1: missing column\(s\) split"):
+        read_passages(path, "dev")
+
+
+def test_seci_score_corpus_scores_dev_by_default(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--json"]) == 0
+    out, err = capsys.readouterr()
+    result = json.loads(out)
+    assert result["split"] == "dev" and result["scores"]["all"]["n"] == 4
+    assert err == ""
+
+
+def test_seci_score_corpus_says_the_test_split_is_scored_once(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test"]) == 0
+    out, err = capsys.readouterr()
+    assert "split test" in out
+    assert "scored once" in err
+
+
+def test_seci_score_corpus_lists_the_dev_passages_it_misses(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--misses"]) == 0
+    out = capsys.readouterr().out
+    assert "d4" in out and "internalization" in out
+    assert "d1" not in out and "t1" not in out
+
+
+def test_seci_score_corpus_never_lists_test_passages(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test", "--misses"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "dev passages only" in err and "t1" not in err
