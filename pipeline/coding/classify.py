@@ -413,16 +413,20 @@ def output_columns(codebook: Codebook) -> list[str]:
     return ["id", "codes", "primary_code", *per_code]
 
 
-def output_record(row_id: str, codings: list[Coding], codebook: Codebook) -> dict:
-    """One output row; a code's columns are empty unless it was assigned."""
-    record: dict = {"id": row_id, "codes": ";".join(c.code_id for c in codings), "primary_code": primary_code(codings)}
-    assigned = {coding.code_id: coding for coding in codings}
-    for code in codebook.codes:
-        coding = assigned.get(code.id)
-        record[f"{code.id}_score"] = coding.score if coding else None
-        record[f"{code.id}_status"] = coding.status if coding else ""
-        record[f"{code.id}_matched"] = coding.matched if coding else ""
-    return record
+def output_values(row_id: str, codings: list[Coding], codebook: Codebook) -> list:
+    """One output row's values, in :func:`output_columns` order; a code's columns are empty unless it
+    was assigned. A list, not a dict: at 30,000 rows a second, building a dict per row and
+    ``csv.DictWriter``'s lookups were a fifth of the time."""
+    values: list = [row_id, ";".join(c.code_id for c in codings), primary_code(codings)]
+    values += _UNASSIGNED * len(codebook.codes)
+    positions = codebook.code_positions
+    for coding in codings:
+        at = 3 + 3 * positions[coding.code_id]
+        values[at:at + 3] = coding.score, coding.status, coding.matched
+    return values
+
+
+_UNASSIGNED = [None, "", ""]  # score, status and evidence of a code not assigned
 
 
 def classify_file(source: str | Path, target: str | Path, codebook: Codebook, *, default_lang: str = "id",
@@ -439,17 +443,17 @@ def classify_file(source: str | Path, target: str | Path, codebook: Codebook, *,
     columns = output_columns(codebook)
     counts = [0, 0]
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, columns, lineterminator="\n") if kind == "csv" else None
+        writer = csv.writer(out, lineterminator="\n") if kind == "csv" else None
         if writer:
-            writer.writeheader()
+            writer.writerow(columns)
         for row_id, codings in classify_stream(rows, codebook, workers=workers):
-            record = output_record(row_id, codings, codebook)
+            values = output_values(row_id, codings, codebook)
             counts[0] += 1
             counts[1] += bool(codings)
             if writer:
-                writer.writerow(record)
+                writer.writerow(values)
             else:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(json.dumps(dict(zip(columns, values)), ensure_ascii=False) + "\n")
     return counts[0], counts[1]
 
 
