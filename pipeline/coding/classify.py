@@ -370,25 +370,31 @@ def read_input(path: str | Path, default_lang: str = "id") -> Iterator[InputRow]
     kind = file_type(path)
     if not path.is_file():
         raise InputError(path, "no such file", fix="check the path")
-    seen: dict[str, int] = {}
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = (delimited_records(path, handle, _check_columns) if kind == "csv" else
-                       json_lines_records(path, handle, _check_columns, example='{"id": "a1", "text": "..."}'))
-            for line, record in records:
-                row = _input_row(path, line, record, default_lang)
-                if row.id in seen:
-                    raise InputError(path, f"duplicate id '{row.id}' (first on line {seen[row.id]})", line=line,
-                                     fix="give every row its own id")
-                seen[row.id] = line
-                yield row
+            records = (delimited_records(path, handle, check_input_columns) if kind == "csv" else
+                       json_lines_records(path, handle, check_input_columns, example='{"id": "a1", "text": "..."}'))
+            yield from input_rows(path, records, default_lang)
     except UnicodeDecodeError as error:
         raise InputError(path, f"not UTF-8 text (byte {error.start} of a block)", fix="save the file as UTF-8") from None
+
+
+def input_rows(path: Path, records: Iterable[tuple[int, dict]], default_lang: str) -> Iterator[InputRow]:
+    """The checked rows of ``(line, record)`` read from ``path`` (any format): no empty or repeated
+    id, a known language, at least one row."""
+    seen: dict[str, int] = {}
+    for line, record in records:
+        row = _input_row(path, line, record, default_lang)
+        if row.id in seen:
+            raise InputError(path, f"duplicate id '{row.id}' (first on line {seen[row.id]})", line=line,
+                             fix="give every row its own id")
+        seen[row.id] = line
+        yield row
     if not seen:
         raise InputError(path, "empty file (no rows)", fix=f"give one row per text with the columns {', '.join(INPUT_COLUMNS)}")
 
 
-def _check_columns(path: Path, line: int, names: list[str]) -> None:
+def check_input_columns(path: Path, line: int, names: list[str]) -> None:
     if not names:
         raise InputError(path, "empty file (no header)", fix=f"the first line must name the columns {', '.join(INPUT_COLUMNS)}")
     missing = [name for name in INPUT_COLUMNS if name not in names]
@@ -436,10 +442,18 @@ def classify_file(source: str | Path, target: str | Path, codebook: Codebook, *,
     Returns (rows, rows with at least one code). On bad input nothing is written.
     """
     source, target = Path(source), Path(target)
-    kind = file_type(target)
+    file_type(target)
     if source.exists() and target.exists() and source.resolve() == target.resolve():
         raise InputError(target, "the output would overwrite the input", fix="give --out another file name")
     rows = ((row.id, row.text, row.lang) for row in read_input(source, default_lang))
+    return write_codings(rows, target, codebook, workers=workers)
+
+
+def write_codings(rows: Iterable[tuple[str, object, str]], target: str | Path, codebook: Codebook, *,
+                  workers: int = 1) -> tuple[int, int]:
+    """Code ``(id, text, lang)`` rows into ``target`` (CSV or JSON Lines, by extension), written
+    atomically; returns (rows, rows with at least one code)."""
+    kind = file_type(Path(target))
     columns = output_columns(codebook)
     counts = [0, 0]
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
