@@ -259,7 +259,7 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 
 def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook, *,
-                    workers: int = 1) -> Iterator[tuple[str, list[Coding]]]:
+                    workers: int = 1, rows: bool = False) -> Iterator:
     """``(id, codings)`` for each ``(id, text, lang)``, in order, reading ``items`` as it goes.
 
     Texts are coded in chunks of :data:`CHUNK_SIZE` (:func:`classify_texts`). With ``workers`` > 1,
@@ -268,7 +268,9 @@ def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook
     process's matcher and what it learnt of the first chunk's words; elsewhere each compiles the
     codebook. Workers send their codings back as plain numbers (code and keyword positions in the
     codebook), cheap to pass between processes; this process turns them back into :class:`Coding`
-    objects.
+    objects. With ``rows``, each item's output row (:func:`output_values`) comes instead of
+    ``(id, codings)``, built by the process that coded it: then this one only reads and writes, and
+    on two cores leaves them to the workers.
     """
     items = iter(items)
     chunks = iter(lambda: list(islice(items, CHUNK_SIZE)), [])
@@ -276,7 +278,8 @@ def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook
     with fewer_collections():
         for chunk in (chunks if workers <= 1 else islice(chunks, 1)):  # all, or the first before the workers
             ids, texts, langs = zip(*chunk)
-            yield from zip(ids, classify_texts(texts, langs, matcher))
+            coded = zip(ids, classify_texts(texts, langs, matcher))
+            yield from (output_values(item_id, codings, codebook) for item_id, codings in coded) if rows else coded
     if workers <= 1:
         return
     inherited = matcher if _forked_workers() else None
@@ -284,11 +287,11 @@ def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook
         pending: deque = deque()
         for chunk in chunks:
             ids, texts, langs = zip(*chunk)
-            pending.append((ids, pool.apply_async(_classify_in_worker, (texts, langs))))
+            pending.append((ids, pool.apply_async(_rows_in_worker if rows else _classify_in_worker, (ids, texts, langs))))
             if len(pending) >= 2 * workers:
-                yield from _received(codebook, *pending.popleft())
+                yield from _received(codebook, *pending.popleft(), rows)
         while pending:
-            yield from _received(codebook, *pending.popleft())
+            yield from _received(codebook, *pending.popleft(), rows)
 
 
 @contextlib.contextmanager
@@ -325,7 +328,7 @@ def _start_worker(codebook: Codebook, matcher: Matcher | None) -> None:
         _worker_positions.update(((code.id, keyword), k) for k, keyword in enumerate(code.keywords))
 
 
-def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
+def _classify_in_worker(ids: tuple, texts: tuple, langs: tuple) -> list[list[tuple]]:
     """Each text's codings as (code position, score, status, ((start, end, keyword position), ...))."""
     at = _worker_positions
     return [[(at[coding.code_id], coding.score, coding.status,
@@ -334,7 +337,17 @@ def _classify_in_worker(texts: tuple, langs: tuple) -> list[list[tuple]]:
             for codings in classify_texts(texts, langs, _worker_matcher)]
 
 
-def _received(codebook: Codebook, ids: tuple, result) -> Iterator[tuple[str, list[Coding]]]:
+def _rows_in_worker(ids: tuple, texts: tuple, langs: tuple) -> list[list]:
+    """Each text's output row (:func:`output_values`)."""
+    codebook = _worker_matcher.codebook
+    return [output_values(item_id, codings, codebook)
+            for item_id, codings in zip(ids, classify_texts(texts, langs, _worker_matcher))]
+
+
+def _received(codebook: Codebook, ids: tuple, result, rows: bool) -> Iterator:
+    if rows:
+        yield from result.get()
+        return
     for item_id, codings in zip(ids, result.get()):
         yield item_id, [
             Coding(codebook.codes[code].id, score, status,
@@ -460,10 +473,9 @@ def write_codings(rows: Iterable[tuple[str, object, str]], target: str | Path, c
         writer = csv.writer(out, lineterminator="\n") if kind == "csv" else None
         if writer:
             writer.writerow(columns)
-        for row_id, codings in classify_stream(rows, codebook, workers=workers):
-            values = output_values(row_id, codings, codebook)
+        for values in classify_stream(rows, codebook, workers=workers, rows=True):
             counts[0] += 1
-            counts[1] += bool(codings)
+            counts[1] += bool(values[1])  # the codes column
             if writer:
                 writer.writerow(values)
             else:
