@@ -123,15 +123,15 @@ def _ascii_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
-_SNOWBALL_EXCEPTIONS = {"die", "lie", "tie"}  # of dying, lying, tying: Snowball's only rewrites of two letters
+_SNOWBALL_EXCEPTIONS = {"die", "lie", "tie"}  # of dying, lying, tying: their words keep only the first letter
 
 
 def english_stem_start(stem: str) -> str:
     """What every English word Snowball stems to ``stem`` starts with: the stem but its last letter
     (happy -> happi, hoping -> hope, fluency -> fluenc), cut before an apostrophe (Snowball reads
     "isn’t" as "isn't"). Checked on 12.5 million generated words (roots with the suffixes Snowball
-    removes). The word minus two letters, as before, let 'i' find every word starting with i: a third
-    of the English scan's matches were such words."""
+    removes). The stem minus two letters would do too, but it lets a keyword word such as "it" find
+    every word that starts with i: in English answers, a third of the scan's matches."""
     if stem in _SNOWBALL_EXCEPTIONS:
         return stem[0]
     return stem[:-1].split("'")[0] or stem[0]
@@ -141,7 +141,7 @@ class _WordRules:
     """How the words of one language's terms match the words of a text.
 
     Each term word is filed under a piece that every word it matches holds in a known place: a glob's
-    prefix and an English stem minus two letters at the start of the word; a root Sastrawi does not
+    prefix and an English stem but its last letter at the start of the word; a root Sastrawi does not
     know as the whole word (but for clitics); an Indonesian root's forms and keywords written with
     affixes, framed by the prefixes and endings Sastrawi strips. :meth:`pattern` turns these into
     one RE2 expression (tries of the pieces inside the affix patterns) that finds, in C, the words
