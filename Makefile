@@ -30,8 +30,9 @@ fuzz: $(STAMP) ## Fuzz every input and command with the long profile (thousands 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (options: make lab ARGS="--port 8890")
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
-bench: $(STAMP) ## Classifier speed and memory benchmark (prints its figures)
-	$(BIN)/python benchmarks/bench.py
+bench: $(STAMP) ## Classifier speed, memory and start-up benchmark, 10 and 100 MB (ARGS="--quick": 10 MB only)
+	$(BIN)/seci ingest >/dev/null
+	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 clean: ## Delete generated outputs (data/processed/, reports/); raw data is never touched
 	find data/processed reports -mindepth 1 ! -name README.md -delete

@@ -212,9 +212,19 @@ def classify_command(args: argparse.Namespace) -> int:
     from pipeline.coding.codebook import load_codebook
     from pipeline.files import check_writable
 
+    if args.engine == "dask":
+        from pipeline.coding.scale_out import LOCAL_WORKERS, classify_partitions
+
+        codebook = load_codebook(args.codebook)
+        found, rows, coded = classify_partitions(args.input, args.out, codebook, default_lang=args.lang,
+                                                 scheduler=args.scheduler, local_workers=args.workers or LOCAL_WORKERS)
+        print(f"{args.input}: {found} partitions, {rows} rows, {coded} with at least one code -> {args.out}")
+        return 0
+    if args.scheduler:
+        raise SeciError("--scheduler needs --engine dask")
     check_writable(Path(args.out), option="--out")
     codebook = load_codebook(args.codebook)
-    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=args.workers)
+    rows, coded = classify_file(args.input, args.out, codebook, default_lang=args.lang, workers=args.workers or 1)
     print(f"{args.input}: {rows} rows, {coded} with at least one code -> {args.out}")
     return 0
 
@@ -462,13 +472,22 @@ def build_parser() -> argparse.ArgumentParser:
         f"A text may hold up to {MAX_TEXT_CHARS:,} characters (no line or field of INPUT may be longer): "
         "split longer ones, e.g. one per answer or paragraph.",
     )
-    classify.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file with columns id, text [, lang]")
-    classify.add_argument("--out", required=True, metavar="OUTPUT", help="the .csv or .jsonl file to write")
+    classify.add_argument("input", metavar="INPUT",
+                          help="a .csv or .jsonl file with columns id, text [, lang]; with --engine dask a folder or "
+                          "a quoted glob of .csv, .jsonl or .parquet partitions")
+    classify.add_argument("--out", required=True, metavar="OUTPUT",
+                          help="the .csv or .jsonl file to write; with --engine dask a folder (one .csv per partition)")
     classify.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     classify.add_argument("--lang", choices=LANGUAGES, default="id",
                           help="language of the rows without a lang value (default: id)")
-    classify.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=1, metavar="N",
-                          help=f"processes to code with, 1 to {MAX_WORKERS} (default: 1)")
+    classify.add_argument("--workers", type=whole_number(1, MAX_WORKERS), metavar="N",
+                          help=f"processes to code with, 1 to {MAX_WORKERS} (default: 1; with --engine dask and no "
+                          "--scheduler, the local cluster's workers, default 2)")
+    classify.add_argument("--engine", choices=("process", "dask"), default="process",
+                          help="process: this machine (default); dask: each partition on a Dask cluster's workers")
+    classify.add_argument("--scheduler", metavar="ADDRESS",
+                          help="with --engine dask: the cluster's scheduler, e.g. tcp://host:8786 (default: start a "
+                          "local cluster)")
     classify.set_defaults(handler=classify_command)
 
     code = commands.add_parser(

@@ -35,4 +35,4 @@ def test_importing_the_command_line_imports_no_stage():
         capture_output=True, text=True, check=True).stdout.split()
     assert sorted(name for name in shown if name.startswith("pipeline")) == [
         "pipeline", "pipeline.cli", "pipeline.contracts", "pipeline.errors", "pipeline.words"]
-    assert not {"pandas", "sklearn", "matplotlib", "nbconvert", "papermill", "yaml"} & set(shown)
+    assert not {"pandas", "sklearn", "matplotlib", "nbconvert", "papermill", "yaml", "dask", "distributed", "pyarrow"} & set(shown)

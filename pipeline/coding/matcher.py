@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from itertools import accumulate, product
 from typing import NamedTuple
 
@@ -122,11 +122,25 @@ def _ascii_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
+_SNOWBALL_EXCEPTIONS = {"die", "lie", "tie"}  # of dying, lying, tying: their words keep only the first letter
+
+
+def english_stem_start(stem: str) -> str:
+    """What every English word Snowball stems to ``stem`` starts with: the stem but its last letter
+    (happy -> happi, hoping -> hope, fluency -> fluenc), cut before an apostrophe (Snowball reads
+    "isn’t" as "isn't"). Checked on 12.5 million generated words (roots with the suffixes Snowball
+    removes). The stem minus two letters would do too, but it lets a keyword word such as "it" find
+    every word that starts with i: in English answers, a third of the scan's matches."""
+    if stem in _SNOWBALL_EXCEPTIONS:
+        return stem[0]
+    return stem[:-1].split("'")[0] or stem[0]
+
+
 class _WordRules:
     """How the words of one language's terms match the words of a text.
 
     Each term word is filed under a piece that every word it matches holds in a known place: a glob's
-    prefix and an English stem minus two letters at the start of the word; a root Sastrawi does not
+    prefix and an English stem but its last letter at the start of the word; a root Sastrawi does not
     know as the whole word (but for clitics); an Indonesian root's forms and keywords written with
     affixes, framed by the prefixes and endings Sastrawi strips. :meth:`pattern` turns these into
     one RE2 expression (tries of the pieces inside the affix patterns) that finds, in C, the words
@@ -145,11 +159,8 @@ class _WordRules:
         if glob:
             self._file(word, GLOB, word, word_id, place="start")
         elif self.lang == "en":
-            # Snowball rewrites at most a stem's last letter (happy -> happi, hoping -> hope), except
-            # dying/lying/tying -> die/lie/tie: a word not starting with the stem minus two letters
-            # cannot reach it.
             stem = self._stem(word)
-            self._file(stem[:max(1, len(stem) - 2)], STEM, stem, word_id, place="start")
+            self._file(english_stem_start(stem), STEM, stem, word_id, place="start")
         elif self._stem(word) != word:
             self._file(word, AFFIXED, word, word_id, place="framed")
         elif word in indonesian_roots():
@@ -250,12 +261,13 @@ _NOT_AN_ANCHOR = _Anchor((), False, False, {}, {}, (0, 0))
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20  # room for a large codebook's automaton (past RE2's 8 MB default it searches slowly)
 _RE2_OPTIONS.log_errors = False
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 
 class _Scan(NamedTuple):
     """One RE2 scan for the words that anchor some of the terms, and what it learnt of each word."""
 
-    finditer: Callable[[bytes], Iterator]  # the compiled RE2 expression's
+    match: Callable[[object, bytes, int, int], list[tuple[int, int]]]  # the compiled RE2 expression's own Match
     anchored: dict[int, list[_Phrase]]  # anchor word id -> the terms around it (no words around: one-word terms)
     anchors: dict[str, _Anchor]  # word -> what it anchors of these terms
 
@@ -372,7 +384,9 @@ class TermMatcher:
         if not word_ids:
             return None
         expression = re2.compile(self._rules.pattern(word_ids), _RE2_OPTIONS)
-        return _Scan(expression.finditer, {word_id: self._anchored[word_id] for word_id in word_ids}, {})
+        # The C++ RE2 object's Match, not google-re2's finditer: that builds a Python match object per
+        # match (about 3 µs; 670,000 matches in 10 MB of the shipped answers, half the scan's time).
+        return _Scan(expression._regexp.Match, {word_id: self._anchored[word_id] for word_id in word_ids}, {})
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every term in ``text``, in text order."""
@@ -408,8 +422,12 @@ class TermMatcher:
         anchors, word_at, main_terms = scan.anchors, WORD_AT.match, self._main_terms
         leading = set()
         converted = (-1, 0, 0)  # (text, byte offset, character offset) of the last match in a non-ASCII text
-        for match in scan.finditer(joined.encode() if ascii_only else b"\n".join(encoded)):
-            at = match.start()
+        data = joined.encode() if ascii_only else b"\n".join(encoded)
+        match, size, at = scan.match, len(data), 0
+        while True:
+            (at, after), = match(_UNANCHORED, data, at, size)  # the expression has no groups: one span
+            if at < 0:
+                break
             n = bisect_right(starts, at) - 1
             text, start = texts[n], at - starts[n]
             if not ascii_only and len(encoded[n]) != len(text):
@@ -418,6 +436,7 @@ class TermMatcher:
                     converted = (n, 0, 0)
                 start = converted[2] + len(encoded[n][converted[1]:start].decode("utf-8", "surrogatepass"))
                 converted = (n, at - starts[n], start)
+            at = after if after > at else at + 1  # past the match (none is empty; this is a guard)
             word = word_at(text, start)  # None inside a word
             if word is None:
                 continue
@@ -526,3 +545,4 @@ class TermMatcher:
             base = reduplication_base(word) if self.lang == "id" else word
             ids = self._word_ids[word] = frozenset(self._rules.word_ids(base)) if word else _NO_IDS
         return ids
+
