@@ -77,6 +77,7 @@ REFERENCE_DIR = Path("data/reference")
 ARTICLE_FINDINGS_FILE = REFERENCE_DIR / "article_findings.yaml"
 REFERENCE_CODINGS_FILE = "reference_codings.csv"  # data/reference/<site>/: a site's reference coding, codings.csv columns
 SECI_CORPUS_FILE = REFERENCE_DIR / "seci_corpus" / "passages.csv"  # labelled SECI passages, split dev | test
+SECI_CORPUS_TEST_SCORE = REFERENCE_DIR / "seci_corpus" / "test_score.json"  # the test split's score, recorded once
 NOTEBOOKS_DIR = Path("notebooks")
 CROSS_SITE_NOTEBOOK = "07_cross_site.ipynb"  # every site side by side: run once for all sites, not per site
 DEFAULT_CODEBOOK = Path(__file__).parent / "codebooks" / "seci.yaml"

@@ -17,6 +17,7 @@ Sub-command: ``seci score-corpus [--split dev|test] [--codebook PATH] [--json]``
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import pandas as pd
 from pipeline.analysis.agreement import NO_CODE, cohen_kappa, percent_agreement, precision_recall_f1
 from pipeline.coding.classify import classify_texts, compile_codebook
 from pipeline.coding.codebook import Codebook
-from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_MODES
+from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_TEST_SCORE, SECI_MODES
 from pipeline.errors import InputError
 
 SPLITS = ("dev", "test")
@@ -108,6 +109,28 @@ def score_corpus(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split:
 def score_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
     """The scores as a table for notebooks: one row per language, then all."""
     return pd.DataFrame([{"lang": lang, **values} for lang, values in scores.items()], columns=list(SCORE_COLUMNS))
+
+
+def development_scores(root: str | Path, codebook: Codebook) -> pd.DataFrame | None:
+    """:func:`score_table` of the dev split under ``root``, as a report shows it; None when the project has no corpus."""
+    path = Path(root) / SECI_CORPUS_FILE
+    return score_table(score_corpus(codebook, path)) if path.is_file() else None
+
+
+def recorded_test_score(root: str | Path) -> dict | None:
+    """The test split's score as it was recorded when it was scored, once (``test_score.json``: ``scored``,
+    ``codebook``, ``passages``, ``scores`` as :func:`score_corpus` gives them); None when never scored.
+    It is read, not recomputed, so that a report never scores the test split again."""
+    path = Path(root) / SECI_CORPUS_TEST_SCORE
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return {"scored": str(record["scored"]), "codebook": str(record["codebook"]), "passages": int(record["passages"]),
+                "scores": score_table(record["scores"])}
+    except (ValueError, KeyError, TypeError) as error:
+        raise InputError(path, f"not a recorded score ({error})",
+                         fix="write it from `seci score-corpus --split test --json` with scored, codebook and passages") from None
 
 
 def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE) -> pd.DataFrame:
