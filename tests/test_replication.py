@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from conftest import PROJECT, copy_project, seci
 
-from pipeline.analysis import counts, cross_site, findings, validation
+from pipeline.analysis import counts, cross_site, findings, reference_coding, validation
 from pipeline.analysis.study import load_study
 from pipeline.cli import main
 from pipeline.coding.classify import classify_text, compile_codebook
@@ -79,7 +79,7 @@ def test_a_site_without_reference_gets_no_comparison_and_a_validation_page_sayin
     study = load_study(coded_fictional, FICTIONAL)
     assert findings.reference_findings(study) is None
     assert findings.comparison_part(study, "en").markdown == ""
-    assert validation.read_reference_coding(study, coded_fictional) is None
+    assert reference_coding.read_reference_coding(study, coded_fictional) is None
     part = validation.reference_validation(study, None, validation.read_human_codings(coded_fictional, FICTIONAL), "en",
                                            resamples=0, seed=0)
     assert "has no reference coding" in part.markdown and "seci review-sheet" in part.markdown and not part.tables
@@ -97,7 +97,7 @@ def test_reference_codings_of_a_new_site_are_found_in_its_reference_folder(coded
     reference.parent.mkdir(parents=True)
     codings.assign(coder="pilot-team").to_csv(reference, index=False)
     study = load_study(root, FICTIONAL)
-    found = validation.read_reference_coding(study, root)
+    found = reference_coding.read_reference_coding(study, root)
     assert set(found.reference["coder"]) == {"pilot-team"} and found.coders.empty and found.description == ""
     part = validation.reference_validation(study, found, validation.read_human_codings(root, FICTIONAL), "en",
                                            resamples=0, seed=0)

@@ -16,7 +16,7 @@ import yaml
 from nbconvert.filters.markdown import markdown2html_mistune
 from coded_site import SITE, make_coded_site
 
-from pipeline.analysis import agreement, findings, reference_corpus, validation
+from pipeline.analysis import agreement, findings, reference_coding, reference_corpus, validation
 from pipeline.analysis.cross_site import wilson_interval
 from pipeline.analysis.findings import load_article_findings
 from pipeline.analysis.study import load_study
@@ -98,7 +98,7 @@ def with_reference(root, tmp_path):
 
 def test_the_reference_part_sets_the_classifier_against_the_adjudicated_set_per_code_and_on_status(with_reference):
     study = load_study(with_reference, SITE)
-    reference = validation.read_reference_coding(study, with_reference)
+    reference = reference_coding.read_reference_coding(study, with_reference)
     part = validation.reference_validation(study, reference, pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=50, seed=0)
     tables = {t.name: t.frame for t in part.tables}
     codings = len(study.codings)
@@ -116,7 +116,7 @@ def test_the_reference_part_sets_the_classifier_against_the_adjudicated_set_per_
 
 def test_the_reference_coders_are_compared_with_each_other_and_with_the_adjudicated_set(with_reference):
     study = load_study(with_reference, SITE)
-    reference = validation.read_reference_coding(study, with_reference)
+    reference = reference_coding.read_reference_coding(study, with_reference)
     part = validation.reference_validation(study, reference, pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=0, seed=0)
     tables = {t.name: t.frame for t in part.tables}
     summary = tables["validation_reference_summary"].set_index(["reference", "compared"])
@@ -131,14 +131,14 @@ def test_the_reference_coders_are_compared_with_each_other_and_with_the_adjudica
 
 def test_the_reference_is_described_in_its_own_readmes_words(with_reference):
     study = load_study(with_reference, SITE)
-    reference = validation.read_reference_coding(study, with_reference)
+    reference = reference_coding.read_reference_coding(study, with_reference)
     assert reference.description == "Made by two test coders on 2026-01-01 [blind]."
     part = validation.reference_validation(study, reference, pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=0, seed=0)
     assert literal(reference.description) in part.markdown
     assert "2 coder(s)' own codings (ana, budi)" in shown(part.markdown)
     assert "2 adjudication decision(s)" in part.markdown  # coder_comments.csv is no coder's coding
     (reference_codings_path(with_reference, SITE).parent / "README.md").unlink()
-    unexplained = validation.reference_validation(study, validation.read_reference_coding(study, with_reference),
+    unexplained = validation.reference_validation(study, reference_coding.read_reference_coding(study, with_reference),
                                                   pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=0, seed=0)
     assert "says who or what made this reference coding" in unexplained.markdown
 
@@ -152,7 +152,7 @@ def test_a_reference_that_does_not_fit_the_site_names_file_and_line(with_referen
     path = reference_codings_path(with_reference, SITE).parent / "coder_b.csv"
     write_csv(path, spoil(pd.read_csv(path, dtype=str, keep_default_na=False)))
     with pytest.raises(InputError, match=re.escape(f"coder_b.csv:{line}: {problem}")):
-        validation.read_reference_coding(load_study(with_reference, SITE), with_reference)
+        reference_coding.read_reference_coding(load_study(with_reference, SITE), with_reference)
 
 
 def test_a_reference_file_with_two_coders_is_refused(with_reference):
@@ -160,11 +160,11 @@ def test_a_reference_file_with_two_coders_is_refused(with_reference):
     rows = pd.read_csv(path, dtype=str, keep_default_na=False)
     write_csv(path, rows.assign(coder=["reference", "other", *rows.coder[2:]]))
     with pytest.raises(InputError, match="2 coders"):
-        validation.read_reference_coding(load_study(with_reference, SITE), with_reference)
+        reference_coding.read_reference_coding(load_study(with_reference, SITE), with_reference)
 
 
 def test_without_a_reference_the_part_says_what_the_site_can_check(study, humans):
-    assert validation.read_reference_coding(study, "/nonexistent") is None
+    assert reference_coding.read_reference_coding(study, "/nonexistent") is None
     alone = validation.reference_validation(study, None, pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=0, seed=0)
     assert not alone.tables and "seci review-sheet --site uin-imam-bonjol" in shown(alone.markdown)
     with_humans = validation.reference_validation(study, None, humans, "en", resamples=0, seed=0)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.analysis.reference_coding import read_reference_coding
 from pipeline.analysis.study import Study
-from pipeline.contracts import reference_codings_path
 
 NOT_YET_ADEQUATE_SHARE = 0.5
 THRESHOLDS = tuple(round(0.1 * n, 1) for n in range(1, 10))  # 10% to 90%
@@ -57,11 +57,10 @@ def statuses(coded: pd.DataFrame, roles: dict[str, str], threshold: float) -> di
 def reference_coded(study: Study, root: str | Path) -> pd.DataFrame | None:
     """The site's reference codings joined with their segments (informant, role), as :meth:`Study.coded`
     gives the classifier's; None when the site has no reference codings."""
-    path = reference_codings_path(Path(root), study.site)
-    if not path.is_file():
+    found = read_reference_coding(study, root)
+    if found is None:
         return None
-    reference = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    reference = reference[reference["code_id"] != ""]
+    reference = found.reference[found.reference["code_id"] != ""]
     answers = study.answers()[["segment_id", "informant_id", "role", "text"]]
     return reference.merge(answers, on="segment_id", how="inner")
 
