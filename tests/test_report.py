@@ -113,7 +113,7 @@ def test_a_kernel_that_cannot_start_is_reported_in_one_line_with_its_last_words(
     shutil.copytree(small_project, root)
     before = file_hashes(root / "reports" / SITE)
 
-    result = seci(root, "run", "--site", SITE, "--no-browser")
+    result = seci(root, "run", "--site", SITE, "--no-browser", "--force")  # nothing changed: only --force runs it
 
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
