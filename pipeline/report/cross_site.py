@@ -28,7 +28,7 @@ from pipeline.contracts import (
 from pipeline.files import project_lock, write_text
 from pipeline.report.notebooks import NotebookJob, execute_notebook
 from pipeline.report.pages import render
-from pipeline.report.run import NOTHING_REDONE, fresh_staging, say, swap_into_place
+from pipeline.report.run import NOTHING_REDONE, fresh_staging, say, swap_into_place, tidy_leftovers
 from pipeline.report.run_record import SiteInputs, cross_site_record, digest, folder_hashes, sha256_of
 from pipeline.words import words
 
@@ -41,6 +41,7 @@ def write_cross_site(root: Path, sites: list[str], report_lang: str | None = Non
     ``reports/run_record.json`` has them (:mod:`pipeline.report.run_record`), unless ``force``."""
     root = Path(root)
     with project_lock(root):
+        tidy_leftovers(root, CROSS_SITE, [])
         record = cross_site_record(root)
         final = reports_site_dir(root, CROSS_SITE)
         notebook = root / NOTEBOOKS_DIR / CROSS_SITE_NOTEBOOK
@@ -67,7 +68,7 @@ def write_cross_site(root: Path, sites: list[str], report_lang: str | None = Non
         index = root / REPORTS_DIR / INDEX_FILE
         if force or redone or not record.fresh(INDEX_STAGE, index_key):
             record.withdraw([INDEX_STAGE])
-            write_reports_index(root, report_lang or report_language(load_studies(root, sites)))
+            write_reports_index(root, parameters["report_lang"] or report_language(load_studies(root, sites)))
             record.done(INDEX_STAGE, index_key, {(REPORTS_DIR / INDEX_FILE).as_posix(): sha256_of(index)})
             redone.append(INDEX_STAGE)
         if redone:
