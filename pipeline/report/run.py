@@ -153,11 +153,10 @@ def _run_site(root: Path, ingested: IngestedSite, report_lang: str | None, progr
                 if pool is not None:
                     _end_workers(pool)
                     pool.shutdown(wait=True, cancel_futures=True)
-                if staged is not None:
-                    for notebook in staged.futures:
-                        shutil.rmtree(notebook_workdir(root, plan.site, notebook), ignore_errors=True)
-                    if not staged.failed():  # the failed notebook stays in its staging folder
-                        shutil.rmtree(staged.staging, ignore_errors=True)
+                for notebook in plan.stale_notebooks:
+                    shutil.rmtree(notebook_workdir(root, plan.site, notebook.stem), ignore_errors=True)
+                if staged is None or not staged.failed():  # the failed notebook stays in its staging folder
+                    shutil.rmtree(staging_folder(root, plan.site), ignore_errors=True)
                 raise
         index = finish_site(root, staged)
     else:
@@ -414,15 +413,19 @@ def site_language(root: Path, site: str) -> str:
 def fresh_staging(root: Path, site: str) -> Path:
     """An empty ``reports/.<site>.staging/``, what a killed run left removed first (:func:`tidy_leftovers`)."""
     tidy_leftovers(root, site, [])
-    staging = Path(root) / REPORTS_DIR / f".{site}.staging"
+    staging = staging_folder(root, site)
     staging.mkdir(parents=True)
     return staging
+
+
+def staging_folder(root: Path, site: str) -> Path:
+    return Path(root) / REPORTS_DIR / f".{site}.staging"
 
 
 def tidy_leftovers(root: Path, site: str, notebooks: list[Path]) -> None:
     """Mend what a killed run left of a site's report: a report a killed two-rename swap left as
     ``.<site>.previous`` is put back, and the staging folder and the notebooks' working folders are removed."""
-    staging = Path(root) / REPORTS_DIR / f".{site}.staging"
+    staging = staging_folder(root, site)
     final, backup = reports_site_dir(root, site), _backup_of(reports_site_dir(root, site))
     if backup.exists() and not final.exists():
         backup.rename(final)
