@@ -292,7 +292,7 @@ def test_two_runs_give_byte_identical_reports_and_processed_data(study_run):
     folders += [root / "reports" / "cross-site"]
     index = root / "reports" / "index.html"
     first, first_index = file_hashes(*folders), index.read_bytes()
-    result = seci(root, "run", "--no-browser")
+    result = seci(root, "run", "--no-browser", "--force")  # without it, nothing is redone
     assert result.returncode == 0, result.stderr
     second = file_hashes(*folders)
     assert index.read_bytes() == first_index
