@@ -111,12 +111,13 @@ def run_command(args: argparse.Namespace) -> int:
 
     root, sites = Path(args.root), selected_sites(args)
     find_notebooks(root)  # no notebooks fails every site alike: one error, before any site
-    indexes, failed = run_sites(root, sites, report_lang=args.report_lang)
+    indexes, failed = run_sites(root, sites, report_lang=args.report_lang, force=args.force)
     if len(indexes) >= 2:  # every reported site side by side: reports/cross-site/ and reports/index.html
         from pipeline.report.cross_site import write_cross_site
 
         try:
-            indexes.append(write_cross_site(root, [index.parent.name for index in indexes], args.report_lang))
+            indexes.append(write_cross_site(root, [index.parent.name for index in indexes], args.report_lang,
+                                            force=args.force))
         except SeciError as error:
             failed["cross-site"] = error
     for index in indexes:
@@ -406,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-lang", choices=report_languages(),
                      help="language of the report's headings and prose (default: the site's language)")
     run.add_argument("--no-browser", action="store_true", help="do not open the report in a web browser")
+    run.add_argument("--force", action="store_true",
+                     help="redo every stage (by default a stage whose inputs and outputs are unchanged is skipped)")
     run.set_defaults(handler=run_command)
 
     init = commands.add_parser(

@@ -29,6 +29,7 @@ SEGMENT_COLUMNS = [
 SPEAKERS = ("informant", "interviewer")
 CODING_COLUMNS = ["segment_id", "code_id", "score", "matched", "status", "coder"]
 STATUSES = ("practice", "barrier")
+RUN_RECORD_FILE = "run_record.json"  # what seci run last did per stage (here, and reports/ for the cross-site report)
 CLASSIFIER_CODER_PREFIX = "keyword-"  # the classifier's coder names: keyword-<codebook name>-v<version>-<8 hex of its content>
 
 # --- reports/<site>/ ------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ def test_a_kernel_that_cannot_start_is_reported_in_one_line_with_its_last_words(
     shutil.copytree(small_project, root)
     before = file_hashes(root / "reports" / SITE)
 
-    result = seci(root, "run", "--site", SITE, "--no-browser")
+    result = seci(root, "run", "--site", SITE, "--no-browser", "--force")  # nothing changed: only --force runs it
 
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.startswith("seci: error:")]
@@ -292,7 +292,7 @@ def test_two_runs_give_byte_identical_reports_and_processed_data(study_run):
     folders += [root / "reports" / "cross-site"]
     index = root / "reports" / "index.html"
     first, first_index = file_hashes(*folders), index.read_bytes()
-    result = seci(root, "run", "--no-browser")
+    result = seci(root, "run", "--no-browser", "--force")  # without it, nothing is redone
     assert result.returncode == 0, result.stderr
     second = file_hashes(*folders)
     assert index.read_bytes() == first_index

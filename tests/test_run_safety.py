@@ -8,6 +8,7 @@ the ones that outlive it (Linux: ``/proc/<pid>/environ``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -36,12 +37,13 @@ def small_project(root: Path) -> Path:
     return root
 
 
-def start_run(root: Path, marker: str, **options) -> subprocess.Popen:
-    """``seci run`` on the site as a user starts it, its processes marked with ``marker``."""
+def start_run(root: Path, marker: str, *arguments: str, **options) -> subprocess.Popen:
+    """``seci run`` on the site as a user starts it, its processes marked with ``marker``; ``--force``
+    among ``arguments`` makes it redo every stage of an unchanged project."""
     env = {key: value for key, value in os.environ.items() if key not in ("SOURCE_DATE_EPOCH", "PYTHONHASHSEED")}
     env.update(SECI_TEST_RUN=marker, PYTHONPATH=str(PROJECT))
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--site", SITE, "--no-browser"], cwd=root,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **options)
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--site", SITE, "--no-browser", *arguments],
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **options)
 
 
 def marked_processes(marker: str) -> list[int]:
@@ -79,7 +81,13 @@ def survivors(marker: str) -> list[int]:
 
 
 def report_state(root: Path) -> bytes | None:
-    """The report's manifest after checking that every file it lists is there with its hash; None if absent."""
+    """The report's manifest after checking that every file it lists is there with its hash, and that every
+    stage the run record claims done has its outputs there with their recorded hashes; None if absent."""
+    record = root / "data/processed" / SITE / "run_record.json"
+    claims = json.loads(record.read_text(encoding="utf-8"))["stages"] if record.is_file() else {}
+    for stage, done in claims.items():
+        for path, sha in done["outputs"].items():
+            assert (root / path).is_file() and hashlib.sha256((root / path).read_bytes()).hexdigest() == sha, (stage, path)
     reports = root / "reports"
     names = sorted(p.name for p in reports.iterdir()) if reports.is_dir() else []
     assert all(name == SITE or name.startswith(".") for name in names), names  # nothing else looks like a report
@@ -112,7 +120,7 @@ def test_a_run_killed_at_random_moments_leaves_the_last_good_report_and_no_proce
         for phase in ("start", "kernel") * (KILLS // 2)]
     outcomes, kernels_killed = [], 0
     for project, phase, moment in moments:
-        run = start_run(project, marker)
+        run = start_run(project, marker, "--force")
         if phase == "kernel":
             while not kernels(marker) and run.poll() is None:
                 time.sleep(0.05)
@@ -141,7 +149,7 @@ def test_sigterm_ends_the_run_its_workers_and_kernels_and_keeps_the_previous_rep
     marker = uuid.uuid4().hex
     assert start_run(root, marker).wait(timeout=600) == 0
     good = report_state(root)
-    run = start_run(root, marker)
+    run = start_run(root, marker, "--force")
     deadline = time.monotonic() + 120
     while not list((root / "reports" / f".{SITE}.staging").glob("*.ipynb")) and time.monotonic() < deadline:
         time.sleep(0.2)  # until a notebook is executing

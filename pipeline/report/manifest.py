@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import __version__
-from pipeline.contracts import ARTICLE_FINDINGS_FILE, MANIFEST_FILE, PROCESSED_DIR, processed_site_dir, raw_site_dir
+from pipeline.contracts import (
+    ARTICLE_FINDINGS_FILE, MANIFEST_FILE, PROCESSED_DIR, RUN_RECORD_FILE, processed_site_dir, raw_site_dir,
+)
 from pipeline.files import is_temporary, write_text
 from pipeline.report.notebooks import find_notebooks
 
@@ -37,7 +39,8 @@ def manifest(root: Path, site: str, lang: str, codebook: Codebook, out_dir: Path
     inputs += find_notebooks(root)
     inputs += [root / ARTICLE_FINDINGS_FILE] if (root / ARTICLE_FINDINGS_FILE).is_file() else []
     codebook_path = Path(codebook.source)
-    processed = sorted(p for p in processed_site_dir(root, site).rglob("*") if p.is_file() and not is_temporary(p))
+    processed = sorted(p for p in processed_site_dir(root, site).rglob("*")
+                       if p.is_file() and not is_temporary(p) and p.name != RUN_RECORD_FILE)
     outputs = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != MANIFEST_FILE and not is_temporary(p))
     return {
         "site": site,
@@ -46,7 +49,7 @@ def manifest(root: Path, site: str, lang: str, codebook: Codebook, out_dir: Path
         "python": platform.python_version(),
         "codebook": {"name": codebook.name, "version": codebook.version,
                      **_file_record(codebook_path, _project_relative(codebook_path, root))},
-        "packages": {name: _version(name) for name in RECORDED_PACKAGES},
+        "packages": package_versions(),
         "inputs": [_file_record(p, _project_relative(p, root)) for p in inputs],
         "processed": [_file_record(p, p.relative_to(root / PROCESSED_DIR / site).as_posix()) for p in processed],
         "outputs": [_file_record(p, p.relative_to(out_dir).as_posix()) for p in outputs],
@@ -65,6 +68,10 @@ def _project_relative(path: Path, root: Path) -> str:
         if path.is_relative_to(base):
             return path.relative_to(base).as_posix()
     return path.name
+
+
+def package_versions() -> dict[str, str]:
+    return {name: _version(name) for name in RECORDED_PACKAGES}
 
 
 def _version(package: str) -> str:

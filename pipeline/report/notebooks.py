@@ -33,11 +33,18 @@ _KERNELS: set[int] = set()
 
 @dataclass(frozen=True)
 class NotebookJob:
-    """One notebook to execute for one site; plain data, so it can be sent to a worker process."""
+    """One notebook to execute for one site; plain data, so it can be sent to a worker process.
+
+    The executed notebook and its page go to ``staging``; the kernel runs in ``workdir`` (default:
+    ``staging``), where the notebook saves its figures and tables, so that a run can tell which files
+    each notebook wrote. Both lie equally deep below the project, so the relative ``root`` parameter
+    holds in either.
+    """
 
     notebook: Path
     staging: Path
     parameters: dict
+    workdir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,8 @@ def execute_notebook(job: NotebookJob) -> ExecutedNotebook:
     with tempfile.TemporaryFile() as kernel_stderr:
         try:
             executed = papermill.execute_notebook(
-                str(job.notebook), str(target), parameters=job.parameters, kernel_name=KERNEL, cwd=str(job.staging),
-                progress_bar=False, request_save_on_cell_execute=False,
+                str(job.notebook), str(target), parameters=job.parameters, kernel_name=KERNEL,
+                cwd=str(job.workdir or job.staging), progress_bar=False, request_save_on_cell_execute=False,
                 # The kernel's own log says nothing a reader can act on (a TCP warning at start, the interrupt
                 # jupyter_client sends before shutdown); failing cells are reported from their outputs.
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -95,6 +102,13 @@ def execute_notebook(job: NotebookJob) -> ExecutedNotebook:
     title = notebook_title(executed, job.notebook.stem)
     write_text(target.with_suffix(".html"), notebook_html(executed, title, job.parameters["report_lang"]))
     return ExecutedNotebook(job.notebook.stem, title)
+
+
+def executed_notebook(path: Path) -> ExecutedNotebook:
+    """An executed notebook a previous run left, as :func:`execute_notebook` returned it."""
+    import nbformat
+
+    return ExecutedNotebook(path.stem, notebook_title(nbformat.read(path, as_version=4), path.stem))
 
 
 def _kernel_manager_writing_stderr_to(log):

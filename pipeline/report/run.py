@@ -24,8 +24,13 @@ its work on failure or interruption, and then kills its kernels and itself.
 Notebooks run in separate kernels and may run in any order, so each must read only
 ``data/processed/``, ``data/raw/`` and ``data/reference/`` (never another notebook's output). Each gets four parameters:
 ``site``, ``report_lang``, ``root`` (the project folder) and ``out_dir`` (the report folder); the
-kernel runs in the report folder and both paths are relative to it, so no machine's path is recorded
-and the executed notebooks still run when opened from ``reports/<site>/``.
+kernel runs in a working folder as deep as the report folder and both paths are relative to it, so no
+machine's path is recorded and the executed notebooks still run when opened from ``reports/<site>/``.
+
+A rerun redoes only what changed (:mod:`pipeline.report.run_record`): ingest and coding when what they
+read or wrote changed; a notebook when the site's data, the notebook or its parameters changed, or its
+outputs were lost; the site's report pages when any of that happened. The files of the notebooks not
+redone are carried from the old report into the new one. ``--force`` redoes everything.
 """
 
 from __future__ import annotations
@@ -48,7 +53,11 @@ from pipeline.errors import SeciError, StageError
 from pipeline.files import project_lock
 from pipeline.report.index import write_index
 from pipeline.report.manifest import write_manifest
-from pipeline.report.notebooks import NotebookJob, end_kernels, execute_notebook, find_notebooks
+from pipeline.report.notebooks import NotebookJob, end_kernels, execute_notebook, executed_notebook, find_notebooks
+from pipeline.report.run_record import (
+    REPORT_STAGE, RunRecord, SiteInputs, code_outputs, folder_hashes, ingest_outputs, notebook_inputs,
+    report_inputs, site_record,
+)
 
 if TYPE_CHECKING:
     from pipeline.analysis.study import Study
@@ -58,71 +67,116 @@ if TYPE_CHECKING:
 WORKERS = os.cpu_count() or 2  # notebooks at once, each in its own kernel (two on the project's machines)
 # 1980-01-01, the earliest date a zip file can hold: the date tools embed in PDFs and zips.
 SOURCE_DATE_EPOCH = "315532800"
+NOTHING_REDONE = "nothing changed since the last run, nothing redone"  # what a run says of a site it skipped
 
 
 def run_sites(root: str | Path, sites: list[str], *, report_lang: str | None = None,
-              progress: bool = True) -> tuple[list[Path], dict[str, SeciError]]:
+              progress: bool = True, force: bool = False) -> tuple[list[Path], dict[str, SeciError]]:
     """Ingest, code and report each site on its own; returns the ``index.html`` of every site reported
-    and the error of every site that was not.
+    (in the order of ``sites``) and the error of every site that was not.
 
     Under one project lock, every site is read and checked before any is written; a site that fails
     its check, or one of its notebooks (:class:`StageError` naming the notebook and cell), keeps its
-    previous outputs and stops no other site.
+    previous outputs and stops no other site. Stages whose inputs and outputs are as the site's run
+    record has them are skipped (:mod:`pipeline.report.run_record`), unless ``force``; a site with
+    nothing to redo is not even read again. One line per site says what was redone.
     """
     root = Path(root)
-    indexes: list[Path] = []
+    reported: dict[str, Path] = {}
     failed: dict[str, SeciError] = {}
     with project_lock(root), _terminated_as_interrupt():
+        notebooks = find_notebooks(root)
         valid = []
         for site in sites:
             try:
-                valid += validate_sites(root, [site])
+                tidy_leftovers(root, site, notebooks)
+                if not force and site_up_to_date(root, site, report_lang, notebooks):
+                    say(site, NOTHING_REDONE)
+                    reported[site] = reports_site_dir(root, site) / INDEX_FILE
+                else:
+                    valid += validate_sites(root, [site])
             except SeciError as error:
                 failed[site] = error
         for ingested in valid:
             try:
-                indexes += _run_validated(root, [ingested], report_lang, progress)
+                reported[ingested.site] = _run_site(root, ingested, report_lang, progress, force)
             except SeciError as error:
                 failed[ingested.site] = error
-    return indexes, failed
+    return [reported[site] for site in sites if site in reported], failed
 
 
-def _run_validated(root: Path, ingested: list[IngestedSite], report_lang: str | None, progress: bool) -> list[Path]:
+def say(site: str, what: str) -> None:
+    print(f"seci: {site}: {what}", file=sys.stderr, flush=True)
+
+
+def site_up_to_date(root: Path, site: str, report_lang: str | None, notebooks: list[Path]) -> bool:
+    """Whether every stage of the site would be skipped: its inputs and outputs are as recorded."""
+    inputs, record = SiteInputs.read(root, site), site_record(root, site)
+    if not (record.fresh("ingest", inputs.ingest()) and record.fresh("code", inputs.code())):
+        return False
+    keys = report_keys(root, site, inputs, report_lang or site_language(root, site), notebooks)
+    return all(record.fresh(stage, key) for stage, key in keys.items())
+
+
+def report_keys(root: Path, site: str, inputs: SiteInputs, lang: str, notebooks: list[Path]) -> dict[str, str]:
+    """The input hash of each notebook of the site and of its ``report`` (pages, exports, index, manifest)."""
+    study = inputs.study()
+    parameters = notebook_parameters(root, site, lang, reports_site_dir(root, site))
+    keys = {notebook.stem: notebook_inputs(study, notebook, parameters) for notebook in notebooks}
+    return {**keys, REPORT_STAGE: report_inputs(study, lang, keys)}
+
+
+def _run_site(root: Path, ingested: IngestedSite, report_lang: str | None, progress: bool, force: bool) -> Path:
+    """Redo what changed of a checked site: ingest and code, then its stale notebooks in parallel and its
+    report; returns its ``index.html``."""
     from tqdm import tqdm
 
-    _import_notebook_tools()  # once here, so the forked workers start with them
-
-    root = Path(root)
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH  # the user's is ignored; inherited by every kernel
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    notebooks = find_notebooks(root)
-    staged: list[StagedSite] = []
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=_worker_context(), initializer=_start_worker,
-                             initargs=(os.getpid(),)) as pool:
-        pool.submit(int).result()  # start the workers now, while this process runs no other thread
-        with tqdm(total=len(ingested) * (1 + len(notebooks)), unit="step", disable=not progress,
-                  bar_format="{desc}{n_fmt}/{total_fmt} {bar} {elapsed}") as bar:
+    plan = plan_site(root, ingested, report_lang, find_notebooks(root), force)
+    index = reports_site_dir(root, plan.site) / INDEX_FILE
+    if plan.report_stale:
+        with _notebook_pool(len(plan.stale_notebooks)) as pool, \
+                tqdm(total=len(plan.stale_notebooks), unit="notebook", disable=not progress or not pool,
+                     desc=f"{plan.site}: notebooks", bar_format="{desc} {n_fmt}/{total_fmt} {bar} {elapsed}") as bar:
+            staged = None
             try:
-                for site in ingested:
-                    bar.set_description(f"{site.site}: ingest and code")
-                    staged.append(stage_site(root, site, report_lang, notebooks, pool))
-                    for future in staged[-1].futures:
-                        future.add_done_callback(lambda done: done.cancelled() or bar.update())
-                    bar.update()
-                bar.set_description("notebooks")
-                futures = [future for site in staged for future in site.futures]
+                staged = stage_site(root, plan, pool)
+                for future in staged.futures.values():
+                    future.add_done_callback(lambda done: done.cancelled() or bar.update())
+                futures = list(staged.futures.values())
                 wait(futures, return_when=FIRST_EXCEPTION)
                 for future in futures:  # report the first failure in notebook order
                     if future.done() and future.exception() is not None:
                         raise future.exception()
             except BaseException:
-                _end_workers(pool)
-                pool.shutdown(wait=True, cancel_futures=True)
-                for site in staged:
-                    if not site.failed():  # the failed notebook stays in its staging folder
-                        shutil.rmtree(site.staging, ignore_errors=True)
+                if pool is not None:
+                    _end_workers(pool)
+                    pool.shutdown(wait=True, cancel_futures=True)
+                for notebook in plan.stale_notebooks:
+                    shutil.rmtree(notebook_workdir(root, plan.site, notebook.stem), ignore_errors=True)
+                if staged is None or not staged.failed():  # the failed notebook stays in its staging folder
+                    shutil.rmtree(staging_folder(root, plan.site), ignore_errors=True)
                 raise
-    return [finish_site(root, site) for site in staged]
+        index = finish_site(root, staged)
+    else:
+        plan.record.save()  # ingest and code outputs are in place; the report is as recorded
+    say(plan.site, f"redone: {', '.join(plan.redone)}; unchanged: {', '.join(plan.unchanged) or 'nothing'}"
+        if plan.redone else NOTHING_REDONE)
+    return index
+
+
+@contextmanager
+def _notebook_pool(notebooks: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for the notebooks, started only when there are notebooks to execute."""
+    if not notebooks:
+        yield None
+        return
+    _import_notebook_tools()  # once here, so the forked workers start with them
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=_worker_context(), initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
+        pool.submit(int).result()  # start the workers now, while this process runs no other thread
+        yield pool
 
 
 def validate_sites(root: Path, sites: list[str]) -> list[IngestedSite]:
@@ -141,48 +195,153 @@ def validate_sites(root: Path, sites: list[str]) -> list[IngestedSite]:
 
 
 @dataclass
-class StagedSite:
-    """A site whose notebooks are executing into its staging folder."""
+class SitePlan:
+    """A site after its ingest and coding: what of its report is to be redone."""
 
     site: str
     lang: str
-    staging: Path
-    futures: list[Future]
-    study: Study  # the coded site: its title and codebook
-    pages: list[TranscriptPage]  # the coded-transcript viewer
+    notebooks: list[Path]
+    keys: dict[str, str]  # the input hash of each notebook and of the report
+    record: RunRecord
+    redone: list[str]  # the stages redone or to redo, in order
+    unchanged: list[str]
 
-    def failed(self) -> bool:
-        """Whether one of its notebooks failed (not merely abandoned when the run ended)."""
-        return any(f.done() and not f.cancelled() and isinstance(f.exception(), StageError) for f in self.futures)
+    @property
+    def stale_notebooks(self) -> list[Path]:
+        return [notebook for notebook in self.notebooks if notebook.stem in self.redone]
+
+    @property
+    def report_stale(self) -> bool:
+        return REPORT_STAGE in self.redone
 
 
-def stage_site(root: Path, ingested: IngestedSite, report_lang: str | None, notebooks: list[Path],
-               pool: ProcessPoolExecutor) -> StagedSite:
-    """Write the site's ingest and coding, start its notebooks, and write the viewer and exports while they run."""
-    from pipeline.analysis.study import load_study
+def plan_site(root: Path, ingested: IngestedSite, report_lang: str | None, notebooks: list[Path],
+              force: bool) -> SitePlan:
+    """Write the site's ingest and coding where their inputs or outputs changed, then find which notebooks
+    to execute; the report is redone when any notebook is, or when its own inputs or outputs changed."""
     from pipeline.coding.classify import code_site
     from pipeline.corpus.ingest import write_site
 
     site = ingested.site
-    write_site(root, ingested)
-    code_site(root, site)
+    inputs, record = SiteInputs.read(root, site), site_record(root, site)
+    redone, unchanged = [], []
+
+    def unless_fresh(name: str, key: str, work, outputs) -> None:
+        if force or not record.fresh(name, key):
+            record.withdraw([name])
+            work()
+            record.done(name, key, outputs(root, site))
+            redone.append(name)
+        else:
+            unchanged.append(name)
+
+    unless_fresh("ingest", inputs.ingest(), lambda: write_site(root, ingested), ingest_outputs)
+    unless_fresh("code", inputs.code(), lambda: code_site(root, site), code_outputs)  # hashes segments.csv as now
     lang = report_lang or site_language(root, site)
+    keys = report_keys(root, site, inputs, lang, notebooks)
+    stale = [stage for stage, key in keys.items() if force or not record.fresh(stage, key)]
+    if stale and REPORT_STAGE not in stale:
+        stale.append(REPORT_STAGE)  # a notebook's outputs were lost: the report folder is put together again
+    redone += stale
+    unchanged += [stage for stage in keys if stage not in stale]
+    return SitePlan(site, lang, notebooks, keys, record, redone, unchanged)
+
+
+@dataclass
+class StagedSite:
+    """A site whose report is being put together in its staging folder."""
+
+    site: str
+    lang: str
+    staging: Path
+    futures: dict[str, Future]  # the notebooks executing, by name
+    study: Study  # the coded site: its title and codebook
+    pages: list[TranscriptPage]  # the coded-transcript viewer
+    plan: SitePlan
+
+    def failed(self) -> bool:
+        """Whether one of its notebooks failed (not merely abandoned when the run ended)."""
+        return any(f.done() and not f.cancelled() and isinstance(f.exception(), StageError)
+                   for f in self.futures.values())
+
+
+def stage_site(root: Path, plan: SitePlan, pool: ProcessPoolExecutor | None) -> StagedSite:
+    """Start the site's stale notebooks, each in a working folder of its own, and write the viewer and
+    exports into the staging folder while they run."""
+    from pipeline.analysis.study import load_study
+
+    site = plan.site
     staging = fresh_staging(root, site)
-    parameters = notebook_parameters(root, site, lang, staging)
-    futures = [pool.submit(execute_notebook, NotebookJob(notebook, staging, parameters)) for notebook in notebooks]
+    parameters = notebook_parameters(root, site, plan.lang, staging)
+    futures = {}
+    for notebook in plan.stale_notebooks:
+        workdir = notebook_workdir(root, site, notebook.stem)
+        workdir.mkdir(parents=True)
+        futures[notebook.stem] = pool.submit(execute_notebook, NotebookJob(notebook, staging, parameters, workdir))
     study = load_study(root, site)
-    pages = write_site_extras(root, study, lang, staging)
-    return StagedSite(site, lang, staging, futures, study, pages)
+    pages = write_site_extras(root, study, plan.lang, staging)
+    return StagedSite(site, plan.lang, staging, futures, study, pages, plan)
 
 
 def finish_site(root: Path, staged: StagedSite) -> Path:
-    """Index and manifest, then the staging folder becomes ``reports/<site>/``; returns its index.html."""
-    executed = [future.result() for future in staged.futures]
+    """Each notebook's files into the staging folder (moved from its working folder, or copied from the
+    report when it was not redone), index and manifest, then the staging folder becomes
+    ``reports/<site>/`` and the run record is saved; returns its index.html."""
+    final = reports_site_dir(root, staged.site)
+    owned: dict[str, list[str]] = {}
+    executed = []
+    for notebook in staged.plan.notebooks:
+        name = notebook.stem
+        if name in staged.futures:
+            executed.append(staged.futures[name].result())
+            saved = _move_files(notebook_workdir(root, staged.site, name), staged.staging)
+            owned[name] = [f"{name}.ipynb", f"{name}.html", *saved]
+        else:
+            owned[name] = [path.removeprefix(_in_report(staged.site, "")) for path in staged.plan.record.outputs(name)]
+            _carry_over(final, staged.staging, owned[name])
+            executed.append(executed_notebook(staged.staging / f"{name}.ipynb"))
     write_index(staged, executed)
     write_manifest(root, staged)
-    final = reports_site_dir(root, staged.site)
+    written = folder_hashes(staged.staging, staged.staging)
+    theirs = {file for files in owned.values() for file in files}
+    owned[REPORT_STAGE] = [file for file in written if file not in theirs]
+    record = staged.plan.record
+    removed = [stage for stage in record.stages if stage not in ("ingest", "code", *staged.plan.keys)]  # notebooks gone
+    record.withdraw([*staged.futures, REPORT_STAGE, *removed])
     swap_into_place(staged.staging, final)
+    for stage, files in owned.items():
+        record.done(stage, staged.plan.keys[stage], {_in_report(staged.site, file): written[file] for file in files})
+    record.save()
     return final / INDEX_FILE
+
+
+def _in_report(site: str, file: str) -> str:
+    """A file of a site's report as the run record names it: its path in the project."""
+    return f"{REPORTS_DIR.as_posix()}/{site}/{file}"
+
+
+def _move_files(source: Path, target: Path) -> list[str]:
+    """Move every file under ``source`` to the same place under ``target``; returns their relative paths.
+    A file already there (another notebook's) is an error: outputs must not depend on which ran last."""
+    moved = sorted(path.relative_to(source).as_posix() for path in source.rglob("*") if path.is_file())
+    for file in moved:
+        if (target / file).exists():
+            raise StageError(f"two stages of the report write {file}; give each output its own name")
+        (target / file).parent.mkdir(parents=True, exist_ok=True)
+        (source / file).rename(target / file)
+    shutil.rmtree(source)
+    return moved
+
+
+def _carry_over(source: Path, target: Path, files: list[str]) -> None:
+    """Files of the report a run did not redo, into its staging folder: hard links (the same file, not
+    written again; every write replaces a file, so none is changed through its link), else copies."""
+    for file in files:
+        (target / file).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / file, target / file)
+        except OSError:
+            shutil.copy2(source / file, target / file)
 
 
 def _worker_context():
@@ -252,17 +411,33 @@ def site_language(root: Path, site: str) -> str:
 
 
 def fresh_staging(root: Path, site: str) -> Path:
-    """An empty ``reports/.<site>.staging/``; what a killed run left of it is removed, and a report a
-    killed two-rename swap left as ``.<site>.previous`` is put back first."""
-    staging = Path(root) / REPORTS_DIR / f".{site}.staging"
+    """An empty ``reports/.<site>.staging/``, what a killed run left removed first (:func:`tidy_leftovers`)."""
+    tidy_leftovers(root, site, [])
+    staging = staging_folder(root, site)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def staging_folder(root: Path, site: str) -> Path:
+    return Path(root) / REPORTS_DIR / f".{site}.staging"
+
+
+def tidy_leftovers(root: Path, site: str, notebooks: list[Path]) -> None:
+    """Mend what a killed run left of a site's report: a report a killed two-rename swap left as
+    ``.<site>.previous`` is put back, and the staging folder and the notebooks' working folders are removed."""
+    staging = staging_folder(root, site)
     final, backup = reports_site_dir(root, site), _backup_of(reports_site_dir(root, site))
     if backup.exists() and not final.exists():
         backup.rename(final)
-    for stale in (staging, backup):
+    for stale in (staging, backup, *(notebook_workdir(root, site, notebook.stem) for notebook in notebooks)):
         if stale.exists():
             shutil.rmtree(stale)
-    staging.mkdir(parents=True)
-    return staging
+
+
+def notebook_workdir(root: Path, site: str, notebook: str) -> Path:
+    """Where a notebook's kernel runs and saves its files: ``reports/.<site>.<notebook>.staging/``, as deep
+    below the project as the report, so the notebook's relative paths hold."""
+    return Path(root) / REPORTS_DIR / f".{site}.{notebook}.staging"
 
 
 def notebook_parameters(root: Path, site: str, lang: str, staging: Path) -> dict:
