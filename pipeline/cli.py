@@ -318,6 +318,8 @@ def agreement_command(args: argparse.Namespace) -> int:
         compare_codings,
         format_agreement,
         read_coding_rows,
+        status_agreement,
+        status_rows,
     )
 
     gold_rows, pred_rows = read_coding_rows(args.gold, args.coder), read_coding_rows(args.pred, args.pred_coder)
@@ -336,7 +338,9 @@ def agreement_command(args: argparse.Namespace) -> int:
         raise InputError(args.gold, f"neither this file nor {args.pred} assigns any code",
                          fix="nothing to compare; give --codebook to report on its codes anyway")
     result = compare_codings(gold, pred, codes=codes, resamples=args.resamples, seed=args.seed)
-    print(json.dumps(agreement_summary(result), ensure_ascii=False, allow_nan=False) if args.json else format_agreement(result))
+    status = status_agreement(status_rows(gold_rows), status_rows(pred_rows), list(result.per_code.index), sorted(set(gold) & set(pred)))
+    print(json.dumps(agreement_summary(result, status), ensure_ascii=False, allow_nan=False) if args.json
+          else format_agreement(result, status))
     return 0
 
 

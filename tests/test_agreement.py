@@ -379,3 +379,23 @@ def test_alpha_from_counts_matches_a_hand_computed_table():
     # 10 units: both present 3, both absent 5, one each way 1 -> n = 20, absent 12, present 8
     assert agreement.alpha_from_counts(3.0, 1.0, 1.0, 5.0) == pytest.approx(1 - 19 * 2 / (12 * 8))
     assert math.isnan(agreement.alpha_from_counts(0.0, 0.0, 0.0, 4.0))
+
+
+def test_agreement_reports_the_status_of_the_codings_both_files_assign(tmp_path, capsys):
+    header = "segment_id,code_id,score,matched,status,coder\n"
+    gold = tmp_path / "reference_codings.csv"
+    gold.write_text(header + "s1,a,,,practice,ref\ns2,a,,,barrier,ref\ns3,b,,,barrier,ref\ns4,b,,,practice,ref\n")
+    pred = tmp_path / "codings.csv"
+    pred.write_text(header + "s1,a,1,,practice,kw\ns2,a,1,,practice,kw\ns3,b,1,,barrier,kw\ns4,a,1,,barrier,kw\n")
+    code, out, _ = run(capsys, str(gold), str(pred), "--json", "--resamples", "0")
+    status = json.loads(out)["status"]
+    # s4 is coded b by one and a by the other: not a coding both assign
+    assert (code, status["both"], status["same"], status["barrier_gold_only"], status["barrier_pred_only"]) == (0, 3, 2, 1, 0)
+    assert status["share"] == pytest.approx(2 / 3) and status["share_ci"] == pytest.approx(list(agreement.wilson_interval(2, 3)))
+    assert {c: (v["both"], v["same"]) for c, v in status["codes"].items()} == {"a": (2, 1), "b": (1, 1)}
+    _, text_out, _ = run(capsys, str(gold), str(pred), "--resamples", "0")
+    assert "status (practice / barrier) of the 3 codings both assign: 2 the same (0.667" in text_out
+    plain = tmp_path / "plain.csv"
+    plain.write_text("id,code\ns1,a\ns2,a\n")
+    _, out, _ = run(capsys, str(plain), str(pred), "--json", "--resamples", "0")
+    assert json.loads(out)["status"] is None

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from conftest import PROJECT, copy_project, seci
 
-from pipeline.analysis import counts, cross_site, findings, reference_coding, validation
+from pipeline.analysis import agreement, counts, findings, reference_coding, validation
 from pipeline.analysis.study import load_study
 from pipeline.cli import main
 from pipeline.coding.classify import classify_text, compile_codebook
@@ -168,9 +168,9 @@ def test_a_bracketed_pseudonym_is_never_coded():
 
 
 def test_wilson_interval_matches_known_values():
-    assert cross_site.wilson_interval(0, 3) == (0.0, 0.561)  # z^2 / (n + z^2)
-    assert cross_site.wilson_interval(3, 3) == (0.439, 1.0)
-    assert all(math.isnan(bound) for bound in cross_site.wilson_interval(0, 0))
+    assert agreement.wilson_interval(0, 3) == (0.0, 0.561)  # z^2 / (n + z^2)
+    assert agreement.wilson_interval(3, 3) == (0.439, 1.0)
+    assert all(math.isnan(bound) for bound in agreement.wilson_interval(0, 0))
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")

@@ -17,7 +17,7 @@ from nbconvert.filters.markdown import markdown2html_mistune
 from coded_site import SITE, make_coded_site
 
 from pipeline.analysis import agreement, findings, reference_coding, reference_corpus, validation
-from pipeline.analysis.cross_site import wilson_interval
+from pipeline.analysis.agreement import wilson_interval
 from pipeline.analysis.findings import load_article_findings
 from pipeline.analysis.study import load_study
 from pipeline.coding.classify import classify_text, code_site, compile_codebook
@@ -179,7 +179,7 @@ def test_status_agreement_counts_only_codings_both_give_with_a_status():
                 ("s4", "", ""), ("s5", "a", ""))
     pred = rows(("s1", "a", "practice"), ("s1", "b", "practice"), ("s2", "a", "barrier"), ("s3", "b", "barrier"),
                 ("s5", "a", "practice"), ("s6", "a", "barrier"))
-    table = validation.status_agreement(gold, pred, ["a", "b"], units=["s1", "s2", "s3", "s4", "s5"]).set_index("code_id")
+    table = agreement.status_agreement(gold, pred, ["a", "b"], units=["s1", "s2", "s3", "s4", "s5"]).set_index("code_id")
     assert table[["both", "same_status", "barrier_reference_only", "barrier_compared_only"]].to_dict("index") == {
         "a": {"both": 2, "same_status": 2, "barrier_reference_only": 0, "barrier_compared_only": 0},
         "b": {"both": 1, "same_status": 0, "barrier_reference_only": 1, "barrier_compared_only": 0},

@@ -41,6 +41,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from statistics import NormalDist
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -70,6 +71,7 @@ class CodingRow:
     unit: str
     code: str
     line: int
+    status: str = ""  # practice or barrier, where the file has a status column
 
 
 def read_coding_rows(path: str | Path, coder: str | None = None) -> list[CodingRow]:
@@ -132,12 +134,12 @@ def _record_rows(path: Path, line: int, record: dict) -> list[CodingRow]:
     if not unit:
         raise InputError(path, "empty id", line=line, fix="give every row the id of the unit it codes")
     if "code" in record or "code_id" in record:
-        codes = [_cell(record.get("code", record.get("code_id")))]
+        return [CodingRow(unit, _cell(record.get("code", record.get("code_id"))), line, _cell(record.get("status")))]
     else:
         primary = _cell(record.get("primary_code"))
         listed = [code.strip() for code in _cell(record["codes"]).split(";") if code.strip()]
         codes = ([primary] if primary else []) + [code for code in listed if code != primary] or [""]
-    return [CodingRow(unit, code, line) for code in codes]
+        return [CodingRow(unit, code, line) for code in codes]
 
 
 def _cell(value: object) -> str:
@@ -530,8 +532,62 @@ def kappa_from_tables(tables: np.ndarray) -> np.ndarray:
 # --- showing the result -----------------------------------------------------------------------------
 
 
-def agreement_summary(result: Agreement) -> dict:
-    """The JSON object of ``seci agreement --json`` (docs/design.md), undefined values as ``None``."""
+def wilson_interval(k: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
+    """The Wilson score interval of the proportion k/n; (nan, nan) when n is 0."""
+    if n == 0:
+        return math.nan, math.nan
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    share, spread = k / n, z * z / n
+    centre = (share + spread / 2) / (1 + spread)
+    half = z * math.sqrt(share * (1 - share) / n + spread / (4 * n)) / (1 + spread)
+    return round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3)
+
+
+def status_rows(rows: Iterable[CodingRow]) -> pd.DataFrame:
+    """The codings of ``rows`` with their status (``segment_id``, ``code_id``, ``status``), for :func:`status_agreement`."""
+    return pd.DataFrame([(row.unit, row.code, row.status) for row in rows if row.code],
+                        columns=["segment_id", "code_id", "status"])
+
+
+def status_agreement(gold: pd.DataFrame, pred: pd.DataFrame, codes: list[str], units: list[str]) -> pd.DataFrame:
+    """Per code, then for all codes (``code_id`` "all"): of the codings both give one of ``units``
+    (same segment, same code, each with a status), how many carry the same status (practice or
+    barrier), that share with its Wilson interval, and the barriers only one side saw."""
+    def assigned(rows: pd.DataFrame) -> pd.DataFrame:
+        rows = rows[rows["code_id"].isin(codes) & rows["segment_id"].isin(units) & (rows["status"].astype(str) != "")]
+        return rows[["segment_id", "code_id", "status"]].drop_duplicates(["segment_id", "code_id"])
+
+    both = assigned(gold).merge(assigned(pred), on=["segment_id", "code_id"], suffixes=("_gold", "_pred"))
+    rows = [_status_row(code, both[both["code_id"] == code]) for code in codes]
+    return pd.DataFrame([*rows, _status_row("all", both)])
+
+
+def _status_row(code: str, both: pd.DataFrame) -> dict:
+    n, same = len(both), int((both["status_gold"] == both["status_pred"]).sum())
+    low, high = wilson_interval(same, n) if n else (math.nan, math.nan)
+    return {"code_id": code, "both": n, "same_status": same, "share": same / n if n else math.nan, "low": low, "high": high,
+            "barrier_reference_only": int(((both["status_gold"] == "barrier") & (both["status_pred"] != "barrier")).sum()),
+            "barrier_compared_only": int(((both["status_pred"] == "barrier") & (both["status_gold"] != "barrier")).sum())}
+
+
+def status_summary(status: pd.DataFrame | None) -> dict | None:
+    """The ``status`` object of ``seci agreement --json``: of the codings both files assign with a status, how
+    many carry the same one, for all codes and per code; None when a file carries no status."""
+    if status is None or not status.iloc[-1]["both"]:
+        return None
+
+    def entry(row: pd.Series) -> dict:
+        return {"both": int(row.both), "same": int(row.same_status), "share": _number(row.share),
+                "share_ci": [_number(row.low), _number(row.high)],
+                "barrier_gold_only": int(row.barrier_reference_only), "barrier_pred_only": int(row.barrier_compared_only)}
+
+    rows = status.set_index("code_id")
+    return {**entry(rows.loc["all"]), "codes": {code: entry(row) for code, row in rows.drop("all").iterrows() if row.both}}
+
+
+def agreement_summary(result: Agreement, status: pd.DataFrame | None = None) -> dict:
+    """The JSON object of ``seci agreement --json`` (docs/design.md), undefined values as ``None``;
+    ``status`` is :func:`status_agreement`'s table where both files carry a status."""
     intervals = result.intervals
 
     def ci(name: str) -> list | None:
@@ -561,6 +617,7 @@ def agreement_summary(result: Agreement) -> dict:
                     "confusion": {"labels": list(result.confusion.index),
                                   "matrix": result.confusion.to_numpy().tolist()}},
         "bootstrap": result.bootstrap or None,
+        "status": status_summary(status),
     }
 
 
@@ -568,8 +625,9 @@ def _number(value: float) -> float | None:
     return None if value is None or not math.isfinite(float(value)) else float(value)
 
 
-def format_agreement(result: Agreement) -> str:
-    """The readable table ``seci agreement`` prints: per code, then the averages and primary codes."""
+def format_agreement(result: Agreement, status: pd.DataFrame | None = None) -> str:
+    """The readable table ``seci agreement`` prints: per code, then the averages and primary codes, and
+    the status agreement where both files carry a status."""
     has_ci = result.intervals is not None
 
     def with_ci(value: float, name: str) -> str:
@@ -602,6 +660,10 @@ def format_agreement(result: Agreement) -> str:
         f"agreement {_fmt(result.primary['percent_agreement'])}",
         f"whole code sets: alpha (MASI) {_fmt(result.set_alpha)}   identical sets {_fmt(result.exact_match)}",
     ]
+    found = status_summary(status)
+    if found:
+        lines.append(f"status (practice / barrier) of the {found['both']} codings both assign: {found['same']} the same "
+                     f"({_fmt(found['share'])} [{_fmt(found['share_ci'][0])}, {_fmt(found['share_ci'][1])}], Wilson {CI_LEVEL:.0%})")
     if notes:
         lines[3:3] = ["notes:", *notes]
     if has_ci:

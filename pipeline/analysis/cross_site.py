@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from statistics import NormalDist
 
 import pandas as pd
 
 from pipeline.analysis import adequacy, counts, findings
+from pipeline.analysis.agreement import wilson_interval
 from pipeline.analysis.study import Study, load_study
-from pipeline.contracts import CI_LEVEL, INDEX_FILE, ROLES, list_sites, reports_site_dir
+from pipeline.contracts import INDEX_FILE, ROLES, list_sites, reports_site_dir
 from pipeline.words import literal, text
 
 CROSS_SITE = "cross-site"  # the report folder reports/cross-site/ and the notebook's `site` parameter
@@ -31,17 +31,6 @@ def reported_sites(root: str | Path, sites: list[str] | None) -> list[str]:
 
 def load_studies(root: str | Path, sites: list[str]) -> list[Study]:
     return [load_study(root, site) for site in sites]
-
-
-def wilson_interval(k: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
-    """The Wilson score interval of the proportion k/n; (nan, nan) when n is 0."""
-    if n == 0:
-        return math.nan, math.nan
-    z = NormalDist().inv_cdf(0.5 + level / 2)
-    share, spread = k / n, z * z / n
-    centre = (share + spread / 2) / (1 + spread)
-    half = z * math.sqrt(share * (1 - share) / n + spread / (4 * n)) / (1 + spread)
-    return round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3)
 
 
 def report_language(studies: list[Study]) -> str:

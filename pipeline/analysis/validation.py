@@ -24,7 +24,6 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.analysis import agreement, robustness
-from pipeline.analysis.cross_site import wilson_interval
 from pipeline.analysis.findings import article_quote_units, study_language
 from pipeline.analysis.parts import Part, Table
 from pipeline.analysis.reference_coding import REFERENCE_README, ReferenceCoding
@@ -90,7 +89,7 @@ def reference_validation(study: Study, reference: ReferenceCoding | None, humans
     results = reference_comparisons(study, gold_name, gold_coding, agreement.codings_by_coder(reference.coders),
                                     name, classifier, resamples, seed)
     result = results[gold_name, name]
-    status = status_agreement(reference.reference, study.codings, codes, units=list(gold_coding))
+    status = agreement.status_agreement(reference.reference, study.codings, codes, units=list(gold_coding))
     total = status.iloc[-1]
     status.insert(1, "code", [study.label(c, lang) if c in codes else text("validation.all_codes", lang) for c in status["code_id"]])
     markdown = heading + provenance(reference, lang) + "\n\n" + text(
@@ -214,7 +213,7 @@ def classifier_vs_humans(study: Study, humans: pd.DataFrame, lang: str, resample
                                                 resamples=resamples, seed=seed) for coder, coding in codings.items()}
     summary = pd.DataFrame([
         {**summary_row(coder, name, result),
-         **status_agreement(humans[humans["coder"] == coder], study.codings, codes, list(codings[coder]))
+         **agreement.status_agreement(humans[humans["coder"] == coder], study.codings, codes, list(codings[coder]))
          .iloc[-1][["both", "same_status", "share"]].rename(lambda column: f"status_{column}").to_dict()}
         for coder, result in results.items()])
     per_code = pd.concat([per_code_table(result, study, lang).assign(reference=coder) for coder, result in results.items()],
@@ -300,27 +299,6 @@ def keyword_robustness(study: Study, article: dict | None, lang: str) -> Part:
 
 
 # --- statistics and tables -----------------------------------------------------------------------------
-
-
-def status_agreement(gold: pd.DataFrame, pred: pd.DataFrame, codes: list[str], units: list[str]) -> pd.DataFrame:
-    """Per code, then for all codes (``code_id`` "all"): of the codings both give one of ``units``
-    (same segment, same code, each with a status), how many carry the same status (practice or
-    barrier), that share with its Wilson interval, and the barriers only one side saw."""
-    def assigned(rows: pd.DataFrame) -> pd.DataFrame:
-        rows = rows[rows["code_id"].isin(codes) & rows["segment_id"].isin(units) & (rows["status"].astype(str) != "")]
-        return rows[["segment_id", "code_id", "status"]].drop_duplicates(["segment_id", "code_id"])
-
-    both = assigned(gold).merge(assigned(pred), on=["segment_id", "code_id"], suffixes=("_gold", "_pred"))
-    rows = [_status_row(code, both[both["code_id"] == code]) for code in codes]
-    return pd.DataFrame([*rows, _status_row("all", both)])
-
-
-def _status_row(code: str, both: pd.DataFrame) -> dict:
-    n, same = len(both), int((both["status_gold"] == both["status_pred"]).sum())
-    low, high = wilson_interval(same, n) if n else (math.nan, math.nan)
-    return {"code_id": code, "both": n, "same_status": same, "share": same / n if n else math.nan, "low": low, "high": high,
-            "barrier_reference_only": int(((both["status_gold"] == BARRIER) & (both["status_pred"] != BARRIER)).sum()),
-            "barrier_compared_only": int(((both["status_pred"] == BARRIER) & (both["status_gold"] != BARRIER)).sum())}
 
 
 def seci_codes(study: Study) -> list[str]:
