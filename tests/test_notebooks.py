@@ -231,7 +231,7 @@ def test_an_executed_notebooks_title_is_its_computed_title_in_the_report_languag
 @pytest.mark.slow
 def test_the_executed_validation_page_rests_on_the_reference_coding_and_says_what_it_is(study_run):
     from pipeline.analysis.findings import load_article_findings
-    from pipeline.analysis.validation import readme_description
+    from pipeline.analysis.reference_coding import readme_description
 
     article = load_article_findings(study_run.root)
     for site, lang in (("uin-imam-bonjol", "id"), ("uin-imam-bonjol-en", "en")):
