@@ -32,12 +32,13 @@ import tempfile
 from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Iterator, TextIO
 
 from pipeline.contracts import MAX_TEXT_CHARS, PROCESSED_DIR, REPORTS_DIR
 from pipeline.errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported where a table is read or written: `seci classify` starts without it
+    import pandas as pd
 
 LOCK_FILE = ".seci.lock"  # in the project folder
 TEMPORARY_SUFFIX = ".tmp"  # of the files atomic_path writes before renaming them: .<name>.<random>.tmp
@@ -162,6 +163,8 @@ def write_csv(target: str | Path, frame: pd.DataFrame) -> None:
 
 def read_table(path: Path, columns: list[str], *, fix: str) -> pd.DataFrame:
     """A processed CSV as strings, with its contract's columns checked; ``fix`` says how to rebuild it."""
+    import pandas as pd
+
     if not path.is_file():
         raise InputError(path, "file not found", fix=fix)
     try:

@@ -36,3 +36,17 @@ def test_importing_the_command_line_imports_no_stage():
     assert sorted(name for name in shown if name.startswith("pipeline")) == [
         "pipeline", "pipeline.cli", "pipeline.contracts", "pipeline.errors", "pipeline.words"]
     assert not {"pandas", "sklearn", "matplotlib", "nbconvert", "papermill", "yaml", "dask", "distributed", "pyarrow"} & set(shown)
+
+
+def test_coding_a_file_needs_no_pandas(tmp_path):
+    """`seci classify` of a file reads and writes with the csv and json modules: importing pandas (and with
+    it numpy and pyarrow) would cost more than coding a small file."""
+    source = tmp_path / "one.jsonl"
+    source.write_text('{"id": "1", "text": "Kami berbagi pengalaman setiap bulan.", "lang": "id"}\n', encoding="utf-8")
+    script = ("import sys; from pipeline.cli import main; "
+              f"main(['classify', {str(source)!r}, '--out', {str(tmp_path / 'out.csv')!r}]); "
+              "print('modules:', *sorted(sys.modules))")
+    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    shown = printed.split("modules:")[-1].split()
+    assert "pipeline.coding.classify" in shown and not {"pandas", "numpy", "pyarrow"} & set(shown)
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[1].startswith("1,socialization")

@@ -28,14 +28,13 @@ import json
 import math
 import multiprocessing
 import re
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.coding import local_terms
 from pipeline.coding.codebook import Codebook, Keyword, Pattern
@@ -48,6 +47,9 @@ from pipeline.contracts import (
 from pipeline.corpus.study_config import load_study_config
 from pipeline.errors import InputError
 from pipeline.files import atomic_path, delimited_records, json_lines_records, read_table, write_csv
+
+if TYPE_CHECKING:  # pandas is imported where a table is coded: `seci classify` of a file starts without it
+    import pandas as pd
 
 PRACTICE, BARRIER = STATUSES
 INPUT_COLUMNS = ("id", "text")  # required in a `seci classify` input; "lang" is optional
@@ -147,7 +149,8 @@ def segment_text(value: object) -> str:
     """A cell as text: missing values (None, NaN) are empty, numbers are written out."""
     if isinstance(value, str):
         return value
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    pandas = sys.modules.get("pandas")  # pandas' NA can only come from pandas, imported by then
+    if value is None or (pandas is not None and value is pandas.NA) or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
 
@@ -237,6 +240,8 @@ def primary_code(codings: list[Coding]) -> str:
 def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """codings.csv for the informants' segments (interviewer turns are never coded): one row per
     segment x assigned code, segments in their order, codes in codebook order."""
+    import pandas as pd
+
     matcher = compile_codebook(codebook)
     coder = codebook.coder
     answers = segments[segments["speaker"] == "informant"]
