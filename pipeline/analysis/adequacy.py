@@ -8,8 +8,8 @@ returns to a barrier in many answers is one voice.
 
 The same rule applied to a site's reference codings (``data/reference/<site>/reference_codings.csv``)
 gives the reference's status of each code; :func:`threshold_agreement` sets the two side by side for
-every threshold of :data:`THRESHOLDS`, and :func:`coding_agreement` compares the status of single
-codings that both assign.
+every threshold of :data:`THRESHOLDS` (the status of single codings both assign is compared by
+:func:`pipeline.analysis.agreement.status_agreement`).
 """
 
 from __future__ import annotations
@@ -63,12 +63,6 @@ def reference_coded(study: Study, root: str | Path) -> pd.DataFrame | None:
     reference = found.reference[found.reference["code_id"] != ""]
     answers = study.answers()[["segment_id", "informant_id", "role", "text"]]
     return reference.merge(answers, on="segment_id", how="inner")
-
-
-def coding_agreement(reference: pd.DataFrame, coded: pd.DataFrame) -> dict[str, int]:
-    """The codings (segment x code) both assign, and on how many of them the status is the same."""
-    both = reference.merge(coded, on=["segment_id", "code_id"], suffixes=("_reference", "_run"))
-    return {"both": len(both), "agree": int((both["status_reference"] == both["status_run"]).sum())}
 
 
 def threshold_agreement(reference: pd.DataFrame, coded: pd.DataFrame, roles: dict[str, str],

@@ -252,15 +252,17 @@ def reference_status_part(study: Study, root: str | Path, lang: str, threshold: 
     reference = adequacy.reference_coded(study, root)
     if reference is None:
         return Part(heading + text("report.no_reference_codings", lang, site=literal(study.site)))
+    from pipeline.analysis.agreement import status_agreement  # scikit-learn behind it: only where a reference is
+
     coded = study.coded()
-    codings = adequacy.coding_agreement(reference, coded)
+    codings = status_agreement(reference, coded, list(study.codebook.code_ids), list(study.answers()["segment_id"])).iloc[-1]
     roles = code_roles(study)
     labels = {code_id: study.label(code_id, lang) for code_id in roles}
     names = {status: text("report." + status, lang) for status in (*STATUSES, adequacy.ABSENT)}
     table = adequacy.threshold_agreement(reference, coded, roles, labels, names)
     chosen = table[table["threshold"] == f"{round(100 * threshold)}%"]
-    intro = text("report.reference_status_intro", lang, site=literal(study.site), both=codings["both"],
-                 agree=codings["agree"], share=round(100 * codings["agree"] / codings["both"]) if codings["both"] else 0,
+    intro = text("report.reference_status_intro", lang, site=literal(study.site), both=int(codings["both"]),
+                 agree=int(codings["same_status"]), share=round(100 * codings["share"]) if codings["both"] else 0,
                  threshold=round(100 * threshold),
                  codes_agree=int(chosen["agree"].iat[0]) if len(chosen) else 0, codes=int(chosen["codes"].iat[0]) if len(chosen) else 0)
     return Part(heading + intro, [Table("status_by_threshold", table, text("report.cap_status_by_threshold", lang))])
