@@ -19,6 +19,7 @@ KEYWORDS = {
     "internalization": {"id": ["pelatihan"], "en": ["training"]},
     "facilities": {"id": ["wifi", "rak"], "en": ["wifi", "shelves"]},
     "online_services": {"id": ["telegram"], "en": ["telegram"]},
+    "it_progress": {"id": ["pelatihan* it"], "en": ["it training"]},
 }
 
 
@@ -94,6 +95,11 @@ def test_a_negative_word_without_a_negation_stays_a_barrier(matcher, lang, text)
     assert statuses(matcher, text, lang) == {"combination": "barrier"}
 
 
+@pytest.mark.parametrize("text", ["The catalogue wouldn't open on my phone.", "The catalogue hadn't been updated for a year."])
+def test_every_english_contraction_of_not_is_a_cue(matcher, text):
+    assert statuses(matcher, text, "en") == {"combination": "barrier"}
+
+
 @pytest.mark.parametrize("lang, text", [
     ("id", "Kami belum punya penyimpanan bersama yang tertata."),
     ("en", "We do not have a shared storage for files yet."),
@@ -102,6 +108,14 @@ def test_a_term_inside_a_longer_term_of_another_code_takes_no_status(matcher, la
     found = statuses(matcher, text, lang)
     assert found["combination"] == "barrier"  # the barrier is the storage's ...
     assert found.get("socialization", "practice") == "practice"  # ... not the "together" inside it
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Kami sudah mengusulkan pelatihan IT, tapi belum terlaksana."),
+    ("en", "We have proposed IT training, but it has not taken place yet."),
+])
+def test_the_head_of_a_longer_term_of_another_code_keeps_its_sense(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"internalization": "barrier", "it_progress": "barrier"}
 
 
 @pytest.mark.parametrize("lang, text", [

@@ -25,9 +25,11 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
 - **Not a denied perfection.** A negation of an extreme (``extremes``), within three words before it or
   with the extreme in the condition just before ("belum sempurna", "not yet fully at its best", "kalau
   ditanya sudah sempurna, belum"), grants all but the best: no barrier. "Belum maksimal" still is one.
-- **Not a phrase of another sense.** An evidence term inside a longer term of another code (say
-  "bersama" inside a combination phrase "penyimpanan bersama") or inside a longer ``other_senses``
+- **Not a phrase of another sense.** An evidence term that modifies a longer term of another code (say
+  "bersama" inside a combination phrase "penyimpanan bersama") or lies inside a longer ``other_senses``
   phrase ("folder bersama", "put together") has another sense, and no cue bears on it for its own code.
+  The head of the longer term keeps its sense: "pelatihan" in "pelatihan IT", "training" in "IT
+  training" (Indonesian puts the head first, English last).
 - **Not the speaker's uncertainty, not a cue at all.** A cue inside a hedge (``hedges``: "kurang tahu",
   "don't know", "belum pernah", "tidak perlu datang") says nothing the library lacks; one inside a
   ``non_cues`` word or phrase ("tidak hanya", "not only", "sebelum") is no cue, and a suggestion inside
@@ -72,6 +74,7 @@ LEXICAL_LISTS = ("cues", "suggestions", "hedges", "non_cues", "negations", "nega
 CLAUSE_LISTS = ("clause_openers", "conditionals", "subordinators", "relativisers")  # matched as written, here
 CANCELLING = ("hedges", "non_cues")  # a cue inside one of these does not count
 NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")  # the word right after a position, if any (no punctuation between)
+HEAD_FIRST = frozenset({"id"})  # languages whose noun phrases put the head first ("pelatihan IT"); English last
 NEGATION_REACH = 3  # at most this many words between a negation and the negative word it cancels
 MAIN, CONDITIONAL, SUBORDINATE, RELATIVE = "main", "conditional", "subordinate", "relative"  # kinds of clause
 CLAUSE_OF = {"clause_openers": MAIN, "conditionals": CONDITIONAL, "subordinators": SUBORDINATE, "relativisers": RELATIVE}
@@ -103,6 +106,7 @@ class StatusRules:
 
     def __init__(self, codebook: Codebook, lang: str):
         self.window = codebook.barrier_window
+        self.head_first = lang in HEAD_FIRST
         kinds: dict[str, set[str]] = {}
         for name in LEXICAL_LISTS:
             for term in codebook.status_terms(name, lang):
@@ -322,11 +326,14 @@ class _Reading:
         return self.first_suggested <= self.sentence(hit.start)
 
     def other_sense(self, hit: Hit) -> bool:
-        """Whether the hit lies inside a longer hit of another code or inside a longer phrase of the
+        """Whether the hit modifies a longer hit of another code ("bersama" in "penyimpanan bersama"; its
+        head, "pelatihan" in "pelatihan IT", keeps its sense) or lies inside a longer phrase of the
         ``other_senses`` list (either starts at most a term's length before it)."""
         low = bisect_left(self.hit_starts, hit.start - 2 * MAX_TERM_CHARS)
+        head_first = self.rules.head_first
         if any(other.code_id != hit.code_id and other.start <= hit.start and hit.end <= other.end
                and other.end - other.start > hit.end - hit.start
+               and (other.start != hit.start if head_first else other.end != hit.end)
                for other in self.hits[low:bisect_right(self.hit_starts, hit.start)]):
             return True
         low = bisect_left(self.word_starts, hit.start - 2 * MAX_TERM_CHARS)
