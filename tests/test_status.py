@@ -110,6 +110,20 @@ def test_a_term_inside_a_longer_term_of_another_code_takes_no_status(matcher, la
     assert found.get("socialization", "practice") == "practice"  # ... not the "together" inside it
 
 
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Hasil diskusi belum disimpan di satu tempat.", {"socialization": "practice"}),
+    ("id", "Laporan pelatihan dan notulen diskusi belum digabungkan di web.",
+     {"socialization": "practice", "internalization": "practice", "combination": "barrier"}),
+    ("en", "The discussion results have not been stored in one place yet.", {"socialization": "practice"}),
+    ("en", "Training reports and discussion minutes are not yet combined on the website.",
+     {"socialization": "practice", "internalization": "practice", "combination": "barrier"}),
+    ("id", "Diskusi belum ada hasilnya.", {"socialization": "barrier"}),
+    ("en", "The training has not led to any reports yet.", {"internalization": "barrier"}),
+])
+def test_an_activity_naming_a_document_takes_no_status(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == expected
+
+
 @pytest.mark.parametrize("lang, text", [
     ("id", "Kami sudah mengusulkan pelatihan IT, tapi belum terlaksana."),
     ("en", "We have proposed IT training, but it has not taken place yet."),

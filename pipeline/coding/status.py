@@ -29,7 +29,8 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   "bersama" inside a combination phrase "penyimpanan bersama") or lies inside a longer ``other_senses``
   phrase ("folder bersama", "put together") has another sense, and no cue bears on it for its own code.
   The head of the longer term keeps its sense: "pelatihan" in "pelatihan IT", "training" in "IT
-  training" (Indonesian puts the head first, English last).
+  training" (Indonesian puts the head first, English last). So does a term that modifies a
+  ``documents`` noun: "hasil diskusi", "laporan pelatihan", "discussion results" name documents.
 - **Not the speaker's uncertainty, not a cue at all.** A cue inside a hedge (``hedges``: "kurang tahu",
   "don't know", "belum pernah", "tidak perlu datang") says nothing the library lacks; one inside a
   ``non_cues`` word or phrase ("tidak hanya", "not only", "sebelum") is no cue, and a suggestion inside
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
     from pipeline.coding.codebook import Codebook
 
 LEXICAL_LISTS = ("cues", "suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
-                 "other_senses")  # matched like keywords, by the matcher
+                 "other_senses", "documents")  # matched like keywords, by the matcher
 CLAUSE_LISTS = ("clause_openers", "conditionals", "subordinators", "relativisers")  # matched as written, here
 CANCELLING = ("hedges", "non_cues")  # a cue inside one of these does not count
 NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")  # the word right after a position, if any (no punctuation between)
@@ -337,9 +338,21 @@ class _Reading:
                for other in self.hits[low:bisect_right(self.hit_starts, hit.start)]):
             return True
         low = bisect_left(self.word_starts, hit.start - 2 * MAX_TERM_CHARS)
-        return any("other_senses" in word.kinds and word.start <= hit.start and hit.end <= word.end
-                   and word.end - word.start > hit.end - hit.start
-                   for word in self.words[low:bisect_right(self.word_starts, hit.start)])
+        before = self.words[low:bisect_right(self.word_starts, hit.start)]
+        if any("other_senses" in word.kinds and word.start <= hit.start and hit.end <= word.end
+               and word.end - word.start > hit.end - hit.start for word in before):
+            return True
+        return self.names_document(hit, before)
+
+    def names_document(self, hit: Hit, before: list[Word]) -> bool:
+        """Whether the hit modifies a ``documents`` noun, right before it in Indonesian ("hasil diskusi",
+        "laporan pelatihan"), right after it in English ("discussion results"): it names a document."""
+        if self.rules.head_first:
+            return any("documents" in word.kinds and word.end <= hit.start
+                       and self.stretches.fewer_words(word.end, hit.start, 1) for word in before)
+        at = bisect_left(self.word_starts, hit.end)
+        return at < len(self.words) and "documents" in self.words[at].kinds and self.stretches.fewer_words(
+            hit.end, self.words[at].start, 1)
 
     def bears(self, hit: Hit) -> bool:
         """Whether an active cue bears on the hit: overlapping it, in its clause (or in a relative clause
