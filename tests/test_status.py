@@ -95,6 +95,15 @@ def test_a_negative_word_without_a_negation_stays_a_barrier(matcher, lang, text)
     assert statuses(matcher, text, lang) == {"combination": "barrier"}
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Katalog kami susah dipakai."),
+    ("en", "I rarely use the catalogue."),
+    ("en", "The catalogue is hardly ever updated."),
+])
+def test_a_cue_and_its_own_forms_stay_barriers(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"combination": "barrier"}
+
+
 @pytest.mark.parametrize("text", ["The catalogue wouldn't open on my phone.", "The catalogue hadn't been updated for a year."])
 def test_every_english_contraction_of_not_is_a_cue(matcher, text):
     assert statuses(matcher, text, "en") == {"combination": "barrier"}
@@ -353,6 +362,8 @@ def test_the_speakers_suggestion_names_what_is_lacking(matcher, lang, text):
     ("en", "The training is not just theory; we practise straight away."),
     ("en", "Our discussion is not only a routine."),
     ("en", "So the training sinks in because it is practised, not merely heard."),
+    ("en", "The rare manuscripts are kept on the top shelves."),
+    ("en", "We keep hard copies of every report on the shelves."),
 ])
 def test_a_word_that_only_contains_a_cue_is_no_barrier(matcher, lang, text):
     assert set(statuses(matcher, text, lang).values()) == {"practice"}
