@@ -18,6 +18,8 @@ KEYWORDS = {
     "combination": {"id": ["web", "katalog", "penyimpanan bersama"], "en": ["website*", "catalogue*", "shared storage"]},
     "internalization": {"id": ["pelatihan"], "en": ["training"]},
     "facilities": {"id": ["wifi", "rak"], "en": ["wifi", "shelves"]},
+    "online_services": {"id": ["telegram"], "en": ["telegram"]},
+    "it_progress": {"id": ["pelatihan* it"], "en": ["it training"]},
 }
 
 
@@ -94,6 +96,20 @@ def test_a_negative_word_without_a_negation_stays_a_barrier(matcher, lang, text)
 
 
 @pytest.mark.parametrize("lang, text", [
+    ("id", "Katalog kami susah dipakai."),
+    ("en", "I rarely use the catalogue."),
+    ("en", "The catalogue is hardly ever updated."),
+])
+def test_a_cue_and_its_own_forms_stay_barriers(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"combination": "barrier"}
+
+
+@pytest.mark.parametrize("text", ["The catalogue wouldn't open on my phone.", "The catalogue hadn't been updated for a year."])
+def test_every_english_contraction_of_not_is_a_cue(matcher, text):
+    assert statuses(matcher, text, "en") == {"combination": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
     ("id", "Kami belum punya penyimpanan bersama yang tertata."),
     ("en", "We do not have a shared storage for files yet."),
 ])
@@ -103,12 +119,74 @@ def test_a_term_inside_a_longer_term_of_another_code_takes_no_status(matcher, la
     assert found.get("socialization", "practice") == "practice"  # ... not the "together" inside it
 
 
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Hasil diskusi belum disimpan di satu tempat.", {"socialization": "practice"}),
+    ("id", "Laporan pelatihan dan notulen diskusi belum digabungkan di web.",
+     {"socialization": "practice", "internalization": "practice", "combination": "barrier"}),
+    ("en", "The discussion results have not been stored in one place yet.", {"socialization": "practice"}),
+    ("en", "Training reports and discussion minutes are not yet combined on the website.",
+     {"socialization": "practice", "internalization": "practice", "combination": "barrier"}),
+    ("id", "Diskusi belum ada hasilnya.", {"socialization": "barrier"}),
+    ("en", "The training has not led to any reports yet.", {"internalization": "barrier"}),
+])
+def test_an_activity_naming_a_document_takes_no_status(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == expected
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Kami sudah mengusulkan pelatihan IT, tapi belum terlaksana."),
+    ("en", "We have proposed IT training, but it has not taken place yet."),
+])
+def test_the_head_of_a_longer_term_of_another_code_keeps_its_sense(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"internalization": "barrier", "it_progress": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Diskusi jalan tiap bulan. Sayangnya belum ada folder bersama."),
+    ("id", "Diskusi rutin, tapi laporannya belum dikumpulkan bersama."),
+    ("en", "The discussion runs every month. The reports have not been put together yet."),
+    ("en", "Our discussion is monthly, but the reports are not brought together."),
+])
+def test_a_term_inside_a_phrase_of_another_sense_takes_no_status(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"socialization": "practice"}
+
+
 @pytest.mark.parametrize("lang, text", [
     ("id", "Web kami yang belum memadai itu sedang diperbaiki."),
     ("en", "The website, which is not yet adequate, is being rebuilt."),
 ])
 def test_a_relative_clause_describes_the_words_before_it(matcher, lang, text):
     assert statuses(matcher, text, lang) == {"combination": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Rak yang belum rapi itu sedang ditata."),
+    ("en", "The shelves that are not yet labelled are being sorted."),
+])
+def test_a_relative_clause_describes_its_head(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Dalam diskusi kami membahas arsip yang sulit dibaca."),
+    ("id", "Kami sering diskusi soal buku yang belum lengkap datanya."),
+    ("en", "In the discussion we go through records that are hard to read."),
+    ("en", "Our discussion covers cases which are not yet solved."),
+])
+def test_a_relative_clause_says_nothing_of_a_term_it_does_not_describe(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"socialization": "practice"}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "In the discussion we go through difficult records together.", {"socialization": "practice"}),
+    ("en", "The training covers difficult cases of cataloguing.", {"internalization": "practice"}),
+    ("en", "Difficult questions come up in every discussion.", {"socialization": "practice"}),
+    ("en", "The training is difficult for new staff.", {"internalization": "barrier"}),
+    ("en", "The discussion was difficult, and nobody spoke.", {"socialization": "barrier"}),
+    ("en", "A difficult catalogue slows everyone down.", {"combination": "barrier"}),
+])
+def test_a_difficulty_adjective_before_a_noun_describes_that_noun(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == expected
 
 
 @pytest.mark.parametrize("lang, text", [
@@ -161,13 +239,143 @@ def test_the_speakers_own_uncertainty_or_a_need_removed_is_no_barrier(matcher, l
     assert statuses(matcher, text, lang)["facilities"] == "practice"
 
 
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Web kami sudah lama ada. Isinya belum lengkap. Mahasiswa lebih sering bertanya lewat Telegram.",
+     {"combination": "barrier", "online_services": "practice"}),
+    ("id", "Pelatihan ada tiap tahun. Tapi belum semua ikut. Diskusi juga jalan tiap bulan.",
+     {"internalization": "barrier", "socialization": "practice"}),
+    ("en", "Our website has been up for years. Its content is not complete yet. Students mostly ask on Telegram.",
+     {"combination": "barrier", "online_services": "practice"}),
+    ("en", "There is training every year. But not everyone has attended yet. The discussion runs every month too.",
+     {"internalization": "barrier", "socialization": "practice"}),
+])
+def test_a_barrier_stated_on_its_own_speaks_of_what_came_before_it(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == expected
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Seminggu sekali. Saya datang untuk meminjam, jarang berlama-lama. Kalau bertanya, cukup lewat Telegram."),
+    ("en", "Once a week. I come to borrow and rarely stay long. If I have a question, Telegram is enough."),
+])
+def test_a_barrier_stated_later_says_nothing_of_what_comes_after_it(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"online_services": "practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Belum maksimal. Diskusi kami baru mulai tahun ini."),
+    ("en", "Not at its best yet. Our discussion only started this year."),
+    ("id", "Jarang. Kalau ada waktu, saya ikut diskusi."),
+    ("en", "Rarely. When I have time, I join the discussion."),
+])
+def test_a_barrier_that_opens_the_answer_speaks_of_the_whole_answer(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"socialization": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Wifi di sini sudah bagus, tapi belum sempurna."),
+    ("id", "Diskusi berjalan baik, walau belum sepenuhnya maksimal."),
+    ("id", "Diskusi kami berjalan baik. Kalau ditanya sudah sempurna, belum."),
+    ("id", "Pelatihan sudah rutin. Kalau dibilang maksimal sekali, mungkin belum."),
+    ("en", "The wifi here is good, but not perfect."),
+    ("en", "The discussion runs well, but it is not yet fully at its best."),
+    ("en", "Our discussion runs well. If you ask whether it is perfect, not yet."),
+    ("en", "The training is regular now. If you ask whether it is fully at its best, maybe not."),
+])
+def test_denying_perfection_is_no_barrier(matcher, lang, text):
+    assert set(statuses(matcher, text, lang).values()) == {"practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Diskusi kami belum maksimal."),
+    ("id", "Kalau ditanya sudah lengkap, web kami belum."),
+    ("en", "Our discussion is not at its best yet."),
+])
+def test_denying_less_than_perfection_stays_a_barrier(matcher, lang, text):
+    assert set(statuses(matcher, text, lang).values()) == {"barrier"}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Saya sering memakai wifi di sana karena belum punya kuota.", {"facilities": "practice"}),
+    ("id", "Diskusi itu rutin. Saya ikut terus karena tidak ada kegiatan lain.", {"socialization": "practice"}),
+    ("id", "Pemustaka tetap mendapat bukunya lewat katalog walaupun rak kami tidak punya.",
+     {"combination": "practice", "facilities": "barrier"}),
+    ("id", "Saya puas dengan wifinya, meskipun ada beberapa hal yang masih kurang.", {"facilities": "practice"}),
+    ("en", "I often use the wifi there because I do not have mobile data yet.", {"facilities": "practice"}),
+    ("en", "The discussion is regular. I always join because there is nothing else on.", {"socialization": "practice"}),
+    ("en", "Users still get the book through the catalogue, although our shelves do not have it.",
+     {"combination": "practice", "facilities": "barrier"}),
+    ("en", "I am happy with the wifi, although some things are still lacking.", {"facilities": "practice"}),
+])
+def test_a_cue_in_a_reason_or_concession_bears_only_on_its_own_clause(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == expected
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Karena web belum siap, diskusi jalan terus."),
+    ("en", "Because the website is not ready yet, the discussion goes on."),
+])
+def test_a_cue_in_a_reason_still_bears_on_the_terms_of_its_clause(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"socialization": "practice", "combination": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Diskusi itu sangat membantu. Kalau tidak ada diskusi, mungkin saya belum bisa apa-apa."),
+    ("id", "Kalau tidak ada wifi, kami tidak bisa bekerja."),
+    ("id", "Seandainya tidak ada pelatihan, saya tidak akan paham."),
+    ("en", "The discussion helps a lot. If there were no discussion, I could not do anything yet."),
+    ("en", "If there were no wifi, we could not work."),
+    ("en", "If it weren't for the training, I would never understand it."),
+])
+def test_what_would_happen_without_a_thing_is_no_barrier(matcher, lang, text):
+    assert set(statuses(matcher, text, lang).values()) == {"practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Dalam diskusi rekan memberi kritik, saran, dan pertanyaan."),
+    ("id", "Pustakawan memberi saran buku lain dari rak sebelah."),
+    ("en", "In the discussion colleagues respond with criticism, suggestions or questions."),
+    ("en", "The librarian suggested other titles from the shelves next door."),
+    ("id", "Pustakawan menyarankan saya mencari di rak sebelah."),
+    ("id", "Pamflet itu sangat menolong saya mencari rak."),
+    ("en", "I am pleased with the shelves; the new layout is pleasing."),
+])
+def test_a_suggestion_is_the_speakers_own(matcher, lang, text):
+    assert set(statuses(matcher, text, lang).values()) == {"practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Saran kami, rak ditambah."),
+    ("id", "Ada. Sarannya, rak ditambah."),
+    ("en", "I suggest more shelves."),
+    ("en", "I am pleased with the staff. Please add shelves."),
+    ("en", "We would suggest adding shelves."),
+])
+def test_the_speakers_suggestion_names_what_is_lacking(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Pelatihan itu tidak hanya teori, kami langsung praktik."),
+    ("id", "Diskusi kami bukan sekadar rutinitas."),
+    ("id", "Sebelum diskusi, kami membaca laporan."),
+    ("id", "Kami merapikan rak sebelum perpustakaan buka."),
+    ("en", "The training is not just theory; we practise straight away."),
+    ("en", "Our discussion is not only a routine."),
+    ("en", "So the training sinks in because it is practised, not merely heard."),
+    ("en", "The rare manuscripts are kept on the top shelves."),
+    ("en", "We keep hard copies of every report on the shelves."),
+])
+def test_a_word_that_only_contains_a_cue_is_no_barrier(matcher, lang, text):
+    assert set(statuses(matcher, text, lang).values()) == {"practice"}
+
+
 def test_a_clause_ends_at_a_semicolon_and_a_sentence_end(matcher):
     assert statuses(matcher, "Diskusi jalan terus; pelatihan belum ada.", "id") == {
         "socialization": "practice", "internalization": "barrier"}
 
 
-@pytest.mark.parametrize("name", ["negations", "negatives", "conditionals", "clause_openers", "relativisers",
-                                  "suggestions", "hedges"])
+@pytest.mark.parametrize("name", ["negations", "negatives", "extremes", "conditionals", "clause_openers",
+                                  "subordinators", "relativisers", "suggestions", "hedges", "non_cues"])
 def test_every_list_of_the_barrier_section_is_in_the_default_codebook_in_both_languages(name):
     codebook = load_codebook()
     assert codebook.status_terms(name, "id") and codebook.status_terms(name, "en")

@@ -34,7 +34,8 @@ DEFAULT_THRESHOLD = 1.0
 DEFAULT_BARRIER_WINDOW = 8
 # The lists of the barrier section besides its cues: the words that decide whether a cue bears on the
 # evidence (pipeline/coding/status.py applies them; docs/codebook.md explains each).
-STATUS_WORD_LISTS = ("suggestions", "hedges", "negations", "negatives", "conditionals", "clause_openers", "relativisers")
+STATUS_WORD_LISTS = ("suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
+                     "complements", "other_senses", "documents", "conditionals", "clause_openers", "subordinators", "relativisers")
 # A definition that starts with this marker has not been written yet (imported codebooks carry it).
 UNWRITTEN = "TODO"
 

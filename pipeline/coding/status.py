@@ -6,31 +6,53 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
 
 - **Same clause.** The cue and the term share a clause and have fewer than ``barrier.window`` words
   between them (or overlap). A clause ends at a sentence end (. ! ? …) or a semicolon, and before a
-  clause opener (``clause_openers``: "tapi", "karena", "but", "because", ...). A relative clause
-  (``relativisers``: "yang", "which", ...) describes the words just before it, so a cue in it bears on
-  the terms of the clause it follows ("web yang belum memadai"); it ends at the next comma.
+  clause opener (``clause_openers``: "tapi", "jadi", "but", "so", ...). A relative clause
+  (``relativisers``: "yang", "which", ...; to the next comma) describes its head, the word or two just
+  before it: a cue in it bears on a term there ("web kami yang belum memadai"), not on the other terms
+  of the clause ("kami membahas arsip yang sulit dibaca" says nothing against the discussion).
+- **Reasons and concessions.** A cue in a clause opened by a ``subordinators`` word ("karena",
+  "walaupun", "because", "although", ...; to the next comma) bears on the terms of that clause only: it
+  gives a cause or a concession, and neither states a barrier on its own nor says what the clause before
+  lacks ("saya ke sana karena belum punya kuota"; "saya puas, walaupun ada yang masih kurang").
 - **Not a condition.** A cue inside a conditional clause (``conditionals``: "kalau", "jika", "if",
   "when", ..., up to the next comma) states no barrier: "kalau tidak ada di sini, kami carikan ..."
-  ("if it is not here, we find it ...") describes a service.
+  ("if it is not here, we find it ...") describes a service. Nor does a cue in the clause right after a
+  negated condition, which says what would happen without a thing ("kalau tidak ada bantuan mereka,
+  mungkin proposal saya belum sampai sejauh ini").
 - **Not a negated negative.** A negation (``negations``) followed within three words of its clause by a
   negative word (``negatives``) is a positive: "tidak sulit", "tidak pernah marah", "not without",
   "never fails". Neither word counts as a cue.
-- **Not a phrase of another sense.** An evidence term inside a longer term of another code (say
-  "bersama" inside a combination phrase "penyimpanan bersama") is that other code's, and no cue
-  bears on it for its own code.
-- **Not the speaker's uncertainty.** A cue inside a hedge (``hedges``: "kurang tahu", "don't know",
-  "belum pernah", "tidak perlu datang") says nothing the library lacks.
+- **Not a denied perfection.** A negation of an extreme (``extremes``), within three words before it or
+  with the extreme in the condition just before ("belum sempurna", "not yet fully at its best", "kalau
+  ditanya sudah sempurna, belum"), grants all but the best: no barrier. "Belum maksimal" still is one.
+- **Not a phrase of another sense.** An evidence term that modifies a longer term of another code (say
+  "bersama" inside a combination phrase "penyimpanan bersama") or lies inside a longer ``other_senses``
+  phrase ("folder bersama", "put together") has another sense, and no cue bears on it for its own code.
+  The head of the longer term keeps its sense: "pelatihan" in "pelatihan IT", "training" in "IT
+  training" (Indonesian puts the head first, English last). So does a term that modifies a
+  ``documents`` noun: "hasil diskusi", "laporan pelatihan", "discussion results" name documents.
+- **Not the speaker's uncertainty, not a cue at all.** A cue inside a hedge (``hedges``: "kurang tahu",
+  "don't know", "belum pernah", "tidak perlu datang") says nothing the library lacks; one inside a
+  ``non_cues`` word or phrase ("tidak hanya", "not only", "sebelum") is no cue, and a suggestion inside
+  one ("pleased") no suggestion.
+- **An adjective of a noun.** An English ``adjectives`` cue ("difficult") right before a word that is not
+  a ``complements`` word or a clause word describes that noun ("we discuss difficult records"): it
+  bears on a term right after it only ("a difficult catalogue") and states nothing on its own.
 - **A clause that names nothing.** A main clause with a cue and no keyword of any code, right after
   the clause of a term, says what that clause lacks ("Diskusinya baik, tapi belum maksimal").
 - **A barrier stated on its own.** A sentence with a cue in its main clause that names nothing the
-  codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Belum maksimal, Dik.") speaks
-  of what the answer is about: every code of the answer is a barrier.
-- **A suggestion.** A suggestion or wish (``suggestions``: "saran saya", "perlu ditambah", "should")
-  names what is lacking: every term of its sentence and of the rest of the answer is a barrier.
+  codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Isinya belum lengkap.") speaks
+  of what was named before it in the answer: those codes are barriers, not the codes named only after
+  it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
+  question: every code of the answer is a barrier.
+- **A suggestion.** The speaker's suggestion or wish (``suggestions``: "saran saya", "perlu ditambah",
+  "should"; not "kritik, saran dan pertanyaan") names what is lacking: every term of its sentence and of
+  the rest of the answer is a barrier.
 
-Clause words (openers, conditionals, relativisers) match as written, whole words in any case, the
-words of a phrase one space apart (a ``word*`` glob matches the words starting so); the other lists match like keywords (stems, affixes:
-:mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same scan as the keywords.
+Clause words (openers, subordinators, conditionals, relativisers) match as written, whole words in any
+case, the words of a phrase one space apart (a ``word*`` glob matches the words starting so); complements
+are single words, compared with the word after an adjective; the other lists match like keywords (stems,
+affixes: :mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same scan as the keywords.
 """
 
 from __future__ import annotations
@@ -48,11 +70,15 @@ if TYPE_CHECKING:
     from pipeline.coding.classify import Hit
     from pipeline.coding.codebook import Codebook
 
-LEXICAL_LISTS = ("cues", "suggestions", "hedges", "negations", "negatives")  # matched like keywords, by the matcher
-CLAUSE_LISTS = ("clause_openers", "conditionals", "relativisers")  # matched as written, here
+LEXICAL_LISTS = ("cues", "suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
+                 "other_senses", "documents")  # matched like keywords, by the matcher
+CLAUSE_LISTS = ("clause_openers", "conditionals", "subordinators", "relativisers")  # matched as written, here
+CANCELLING = ("hedges", "non_cues")  # a cue inside one of these does not count
+NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")  # the word right after a position, if any (no punctuation between)
+HEAD_FIRST = frozenset({"id"})  # languages whose noun phrases put the head first ("pelatihan IT"); English last
 NEGATION_REACH = 3  # at most this many words between a negation and the negative word it cancels
-MAIN, CONDITIONAL, RELATIVE = "main", "conditional", "relative"  # kinds of clause
-CLAUSE_OF = {"clause_openers": MAIN, "conditionals": CONDITIONAL, "relativisers": RELATIVE}
+MAIN, CONDITIONAL, SUBORDINATE, RELATIVE = "main", "conditional", "subordinate", "relative"  # kinds of clause
+CLAUSE_OF = {"clause_openers": MAIN, "conditionals": CONDITIONAL, "subordinators": SUBORDINATE, "relativisers": RELATIVE}
 
 
 class Clause(NamedTuple):
@@ -61,7 +87,7 @@ class Clause(NamedTuple):
 
     start: int
     end: int
-    kind: str  # MAIN | CONDITIONAL | RELATIVE
+    kind: str  # MAIN | CONDITIONAL | SUBORDINATE | RELATIVE
     number: int
     follows: int = -1
 
@@ -81,6 +107,7 @@ class StatusRules:
 
     def __init__(self, codebook: Codebook, lang: str):
         self.window = codebook.barrier_window
+        self.head_first = lang in HEAD_FIRST
         kinds: dict[str, set[str]] = {}
         for name in LEXICAL_LISTS:
             for term in codebook.status_terms(name, lang):
@@ -90,6 +117,8 @@ class StatusRules:
         self._clause_words = {term: CLAUSE_OF[name] for name in CLAUSE_LISTS for term in codebook.status_terms(name, lang)}
         words = rf"|(?<![\w'’-])(?P<word>{_alternatives(self._clause_words)})(?![\w'’-])" if self._clause_words else ""
         self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}")  # on lower-cased text
+        self._not_nouns = frozenset(codebook.status_terms("complements", lang)) | {
+            word for term in self._clause_words for word in term.split()}  # an adjective before these is no attribute
 
     def words(self, found: Iterable[tuple[int, int, int]]) -> list[Word]:
         """The matcher's occurrences ``(start, end, index into terms)`` as :class:`Word` objects."""
@@ -127,6 +156,12 @@ class StatusRules:
             clauses.append(Clause(begin, end, kind, number, follows))
         return clauses
 
+    def attributive(self, lowered: str, adjective_end: int) -> bool:
+        """Whether the adjective ending at ``adjective_end`` stands before a noun it describes: a word
+        follows it, not a complement ("difficult records", not "difficult to use", "difficult, and")."""
+        found = NEXT_WORD.match(lowered, adjective_end)
+        return found is not None and found[1] not in self._not_nouns
+
     def _clause_kind(self, word: str) -> str:
         """The kind of clause a clause word opens (a glob's word: the kind of the glob it starts with)."""
         word = " ".join(word.split())
@@ -159,11 +194,21 @@ class _Reading:
         self._clauses: dict[int, tuple[list[Clause], list[int]]] = {}  # sentence -> its clauses and their starts
         self._lowered: str | None = None
         words = sorted(words, key=lambda word: word.start)
-        self.cues = self._cues(words)
+        self.words, self.word_starts = words, [word.start for word in words]
+        cancelled = self._cancelled(words)
+        self.cues = [word for n, word in enumerate(words) if "cues" in word.kinds and n not in cancelled]
+        self.attributes = {cue.start for cue in self.cues  # "difficult records": the cue describes the noun after it
+                           if "adjectives" in cue.kinds and rules.attributive(self.lowered, cue.end)}
         self.cue_starts = [cue.start for cue in self.cues]
         self._active: dict[int, bool] = {}  # cue start -> whether it states a barrier
-        suggestions = [word.start for word in words if "suggestions" in word.kinds]
+        suggestions = [word.start for n, word in enumerate(words) if "suggestions" in word.kinds and n not in cancelled]
         self.first_suggested = self.sentence(suggestions[0]) if suggestions else len(self.sentence_ends) + 1
+
+    @property
+    def lowered(self) -> str:
+        if self._lowered is None:
+            self._lowered = lowercase(self.text)
+        return self._lowered
 
     def sentence(self, position: int) -> int:
         return bisect_left(self.sentence_ends, position)
@@ -175,9 +220,7 @@ class _Reading:
     def clause_of(self, position: int) -> Clause:
         sentence = self.sentence(position)
         if sentence not in self._clauses:
-            if self._lowered is None:
-                self._lowered = lowercase(self.text)
-            clauses = self.rules.clauses(self._lowered, *self.sentence_span(sentence))
+            clauses = self.rules.clauses(self.lowered, *self.sentence_span(sentence))
             self._clauses[sentence] = clauses, [clause.start for clause in clauses]
         clauses, starts = self._clauses[sentence]
         return clauses[max(0, bisect_right(starts, position) - 1)]
@@ -187,35 +230,73 @@ class _Reading:
         at = bisect_left(self.hit_starts, start)
         return at < len(self.hit_starts) and self.hit_starts[at] < end
 
-    def _cues(self, words: list[Word]) -> list[Word]:
-        """The cues not inside a hedge and not part of a negated negative."""
+    def _cancelled(self, words: list[Word]) -> set[int]:
+        """The indices of the words that do not count: those inside a hedge or a non-cue ("menolong" is no
+        "tolong", "pleased" no "please"), a negated negative, a negation denying perfection."""
         cancelled: set[int] = set()
         hedge_end = -1
         for n, word in enumerate(words):
             if word.start < hedge_end:
                 cancelled.add(n)
-            if "hedges" in word.kinds:
+            if not word.kinds.isdisjoint(CANCELLING):
                 cancelled.update(m for m in range(n - 1, -1, -1) if words[m].end > word.start)  # started with it
                 cancelled.add(n)
                 hedge_end = max(hedge_end, word.end)
             if "negations" in word.kinds:
-                cancelled.update(self._negated_negative(words, n))
-        return [word for n, word in enumerate(words) if "cues" in word.kinds and n not in cancelled]
+                negated = self._negated_negative(words, n) or self._denied_extreme(words, n)
+                if negated:
+                    cancelled.update(negated)
+                    cancelled.update(m for m in range(n - 1, -1, -1) if words[m].end > word.start)  # "not" of "not yet"
+                    hedge_end = max(hedge_end, word.end)
+        return cancelled
 
     def active(self, cue: Word) -> bool:
-        """Whether the cue states a barrier: it is not inside a conditional clause."""
+        """Whether the cue states a barrier: it is neither inside a conditional clause nor in the clause
+        right after a negated one ("kalau tidak ada bantuan mereka, ... belum sampai": what would happen)."""
         if cue.start not in self._active:
-            self._active[cue.start] = self.clause_of(cue.start).kind != CONDITIONAL
+            clause = self.clause_of(cue.start)
+            before = self.clause_before(clause)
+            self._active[cue.start] = clause.kind != CONDITIONAL and not (
+                before is not None and before.kind == CONDITIONAL and self._has_word("negations", before.start, before.end))
         return self._active[cue.start]
+
+    def clause_before(self, clause: Clause) -> Clause | None:
+        """The clause right before ``clause`` in its sentence, if any."""
+        clauses, starts = self._clauses[self.sentence(clause.start)]
+        at = bisect_left(starts, clause.start)
+        return clauses[at - 1] if at > 0 else None
+
+    def _has_word(self, kind: str, start: int, end: int) -> bool:
+        """Whether a status word of the list ``kind`` starts in ``text[start:end]``."""
+        at = bisect_left(self.word_starts, start)
+        return any(kind in word.kinds for word in self.words[at:bisect_left(self.word_starts, end)])
 
     def _negated_negative(self, words: list[Word], n: int) -> tuple[int, ...]:
         """The negation ``words[n]`` and the negative word it cancels, or nothing."""
+        return self._negation_before(words, n, "negatives")
+
+    def _denied_extreme(self, words: list[Word], n: int) -> tuple[int, ...]:
+        """The negation ``words[n]`` when it denies perfection, not adequacy: an extreme follows it ("belum
+        sempurna", "not yet fully at its best") or stands in the condition just before its clause ("kalau
+        ditanya sudah sempurna, belum"); with the extreme, or nothing."""
+        found = self._negation_before(words, n, "extremes")
+        if found:
+            return found
+        clause = self.clause_of(words[n].start)
+        before = self.clause_before(clause) if clause.kind == MAIN else None
+        if before is not None and before.kind == CONDITIONAL and self._has_word("extremes", before.start, before.end):
+            return (n,)
+        return ()
+
+    def _negation_before(self, words: list[Word], n: int, kind: str) -> tuple[int, ...]:
+        """The negation ``words[n]`` and the word of the list ``kind`` it applies to (at most
+        NEGATION_REACH words on, in its clause), or nothing."""
         negation = words[n]
         for m in range(n + 1, len(words)):
             later = words[m]
             if not self.stretches.fewer_words(negation.end, later.start, NEGATION_REACH + 1):
                 break
-            if ("negatives" in later.kinds and later.start >= negation.end
+            if (kind in later.kinds and later.start >= negation.end
                     and self._continues(self.clause_of(negation.start), later.start)):
                 return n, m
         return ()
@@ -227,25 +308,51 @@ class _Reading:
         return self.sentence(position) == self.sentence(clause.start) and clause.number in (other.number, other.follows)
 
     def barriers(self, evidence: dict[str, tuple[Hit, ...]]) -> set[str]:
-        if any(self.stated_alone(cue) for cue in self.cues):
-            return set(evidence)  # a barrier stated on its own speaks of the whole answer
+        alone = [cue.start for cue in self.cues if self.stated_alone(cue)]
+        if alone and self.sentence(alone[0]) == 0:
+            return set(evidence)  # a barrier stated first answers the question: it speaks of the whole answer
+        last_alone = alone[-1] if alone else -1  # later, it speaks of what was named before it
         return {code for code, own in evidence.items()
-                if any(self.suggested(hit) or self.bears(hit) for hit in own if not self.other_sense(hit))}
+                if any(hit.start < last_alone or self.suggested(hit) or self.bears(hit)
+                       for hit in own if not self.other_sense(hit))}
 
     def stated_alone(self, cue: Word) -> bool:
-        """Whether the cue stands in the main clause of a sentence that names nothing the codebook knows."""
-        return not self.has_hit(*self.sentence_span(self.sentence(cue.start))) and self.clause_of(cue.start).kind == MAIN
+        """Whether the cue stands in the main clause of a sentence that names nothing the codebook knows
+        (and describes no noun)."""
+        return (cue.start not in self.attributes and not self.has_hit(*self.sentence_span(self.sentence(cue.start)))
+                and self.clause_of(cue.start).kind == MAIN)
 
     def suggested(self, hit: Hit) -> bool:
         """Whether a suggestion ("saran saya", "perlu ditambah") stands in the hit's sentence or an earlier one."""
         return self.first_suggested <= self.sentence(hit.start)
 
     def other_sense(self, hit: Hit) -> bool:
-        """Whether the hit lies inside a longer hit of another code (which starts at most a term's length before it)."""
+        """Whether the hit modifies a longer hit of another code ("bersama" in "penyimpanan bersama"; its
+        head, "pelatihan" in "pelatihan IT", keeps its sense) or lies inside a longer phrase of the
+        ``other_senses`` list (either starts at most a term's length before it)."""
         low = bisect_left(self.hit_starts, hit.start - 2 * MAX_TERM_CHARS)
-        return any(other.code_id != hit.code_id and other.start <= hit.start and hit.end <= other.end
-                   and other.end - other.start > hit.end - hit.start
-                   for other in self.hits[low:bisect_right(self.hit_starts, hit.start)])
+        head_first = self.rules.head_first
+        if any(other.code_id != hit.code_id and other.start <= hit.start and hit.end <= other.end
+               and other.end - other.start > hit.end - hit.start
+               and (other.start != hit.start if head_first else other.end != hit.end)
+               for other in self.hits[low:bisect_right(self.hit_starts, hit.start)]):
+            return True
+        low = bisect_left(self.word_starts, hit.start - 2 * MAX_TERM_CHARS)
+        before = self.words[low:bisect_right(self.word_starts, hit.start)]
+        if any("other_senses" in word.kinds and word.start <= hit.start and hit.end <= word.end
+               and word.end - word.start > hit.end - hit.start for word in before):
+            return True
+        return self.names_document(hit, before)
+
+    def names_document(self, hit: Hit, before: list[Word]) -> bool:
+        """Whether the hit modifies a ``documents`` noun, right before it in Indonesian ("hasil diskusi",
+        "laporan pelatihan"), right after it in English ("discussion results"): it names a document."""
+        if self.rules.head_first:
+            return any("documents" in word.kinds and word.end <= hit.start
+                       and self.stretches.fewer_words(word.end, hit.start, 1) for word in before)
+        at = bisect_left(self.word_starts, hit.end)
+        return at < len(self.words) and "documents" in self.words[at].kinds and self.stretches.fewer_words(
+            hit.end, self.words[at].start, 1)
 
     def bears(self, hit: Hit) -> bool:
         """Whether an active cue bears on the hit: overlapping it, in its clause (or in a relative clause
@@ -258,6 +365,10 @@ class _Reading:
         after = bisect_left(self.cue_starts, hit.end)
         for at in range(after - 1, -1, -1):  # cues that start before the hit ends, nearest first
             cue = self.cues[at]
+            if cue.start in self.attributes:  # describes the noun after it: bears on that one only
+                if cue.end <= hit.start and self.stretches.fewer_words(cue.end, hit.start, 1) and self.active(cue):
+                    return True
+                continue
             if cue.end > hit.start:
                 if self.active(cue):
                     return True
@@ -270,9 +381,11 @@ class _Reading:
             cue = self.cues[at]
             if self.sentence(cue.start) != sentence:
                 break
-            if not self.active(cue):
+            if not self.active(cue) or cue.start in self.attributes:
                 continue
             other = self.clause_of(cue.start)
+            if other.number != clause.number and other.follows == clause.number and not self.describes(other, hit):
+                continue  # a relative clause about another word of the hit's clause
             if clause.number in (other.number, other.follows):
                 if self.stretches.fewer_words(hit.end, cue.start, window):
                     return True
@@ -283,6 +396,11 @@ class _Reading:
             else:
                 break
         return False
+
+    def describes(self, relative: Clause, hit: Hit) -> bool:
+        """Whether the relative clause describes the hit: the hit ends at most one word before it
+        ("web kami yang ...", "the website, which ...")."""
+        return hit.end <= relative.start and self.stretches.fewer_words(hit.end, relative.start, 2)
 
     def _elliptical_after(self, other: Clause, clause: Clause) -> bool:
         """Whether ``other`` is the main clause right after ``clause`` and names nothing."""
