@@ -306,10 +306,12 @@ def _common_words(lang: str) -> frozenset[str]:
 def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
     """Which word of a phrase to look for first: its longest word that is not a common one ("di
     tempat kerja" -> "tempat"), else its last ("ke dalam kata" -> "kata"), so that frequent words
-    like "di", "dalam", "yang" or "the" are not chased."""
+    like "di", "dalam", "yang" or "the" are not chased. Of English words as long, the last: an
+    English phrase puts its function words first ("on the job" -> "job", not "the")."""
     common = _common_words(lang)
     choices = [n for n, (word, _) in enumerate(term_words) if word not in common]
-    return max(choices, key=lambda n: (len(term_words[n][0]), -n)) if choices else len(term_words) - 1
+    later = 1 if lang == "en" else -1
+    return max(choices, key=lambda n: (len(term_words[n][0]), later * n)) if choices else len(term_words) - 1
 
 
 _PIECE_REACH = 64  # characters per white-space piece looked at first around an anchor (more when needed)
