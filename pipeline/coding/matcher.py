@@ -466,14 +466,19 @@ class TermMatcher:
         white-space pieces around it: the words next to the anchor end or start their piece (so the
         anchor must start or end its own), the words between are whole pieces."""
         most_before, most_after = anchor.reach
-        before = (_pieces_before(lowered, start, most_before)
-                  if most_before and (start == 0 or lowered[start - 1].isspace()) else [])
-        after = (_pieces_after(lowered, end, most_after)
-                 if most_after and (end == len(lowered) or lowered[end].isspace()) else [])
-        candidates = [phrase for word_id in (self._edges(before[0]).last_ids if before else ())
-                      for phrase in anchor.by_word_before.get(word_id, ())]
-        candidates += [phrase for word_id in (self._edges(after[0]).first_ids if after else ())
-                       for phrase in anchor.by_word_after.get(word_id, ())]
+        before: list[str] = []
+        after: list[str] = []
+        candidates: list[_Phrase] = []
+        if most_before and (start == 0 or lowered[start - 1].isspace()):
+            before = _pieces_before(lowered, start, most_before)
+            for word_id in self._edges(before[0]).last_ids if before else ():
+                candidates += anchor.by_word_before.get(word_id, ())
+        if most_after and (end == len(lowered) or lowered[end].isspace()):
+            after = _pieces_after(lowered, end, most_after)
+            for word_id in self._edges(after[0]).first_ids if after else ():
+                candidates += anchor.by_word_after.get(word_id, ())
+        if not candidates:  # most anchors: no phrase word beside them
+            return candidates
         found = []
         for term, words_before, words_after in candidates:
             # The word beside the anchor on the side the candidate was filed under is known to fit.
