@@ -143,7 +143,7 @@ class _WordRules:
     """How the words of one language's terms match the words of a text.
 
     Each term word is filed under a piece that every word it matches holds in a known place: a glob's
-    prefix and an English stem but its last letter at the start of the word; a root Sastrawi does not
+    prefix and an English stem's start (:func:`english_stem_start`) at the start of the word; a root Sastrawi does not
     know as the whole word (but for clitics); an Indonesian root's forms and keywords written with
     affixes, framed by the prefixes and endings Sastrawi strips. :meth:`pattern` turns these into
     one RE2 expression (tries of the pieces inside the affix patterns) that finds, in C, the words
