@@ -6,15 +6,19 @@ that state a conversion the way the SECI literature and everyday speech do.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.coding import classify as classify_module
 from pipeline.coding.classify import CHUNK_SIZE, classify_stream, classify_text, compile_codebook
 from pipeline.coding.codebook import Pattern, codebook_from_dict, codebook_to_yaml, load_codebook
-from pipeline.coding.patterns import PatternMatcher
+from pipeline.coding.patterns import PatternMatcher, _word_numbers
+from pipeline.coding.tokens import WORD
 from pipeline.errors import CodebookError
 
 TEXTS = {"id": "t", "en": "t"}
@@ -291,3 +295,12 @@ def test_check_codebook_lists_the_patterns_and_the_sets_no_pattern_uses(tmp_path
     out = capsys.readouterr().out
     assert "externalization   pattern(tacit > explicit)" in out
     assert "word sets no pattern uses: unused" in out
+
+
+@given(st.text(alphabet="ab_1 -'’.,é\n", max_size=40), st.data())
+def test_word_numbers_are_the_words_bisected_from_every_word_start(text, data):
+    """A position's word number, counted in C from the previous position, is what bisecting the list of
+    every word start gives, hyphens, apostrophes and underscores included."""
+    positions = set(data.draw(st.lists(st.integers(0, max(len(text) - 1, 0)), max_size=8)))
+    starts = [match.start() for match in WORD.finditer(text)]
+    assert _word_numbers(text, positions) == {at: bisect_right(starts, at) - 1 for at in positions}

@@ -8,6 +8,8 @@ the fast paths rest on (the prefilters never hide a word Sastrawi or Snowball wo
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,10 +184,22 @@ SNOWBALL_SUFFIXES = ("", "s", "es", "ies", "ied", "ed", "ing", "ingly", "edly", 
                      "eedly", "'s", "’s", "n't", "n’t", "sses", "e", "le", "able", "ible")
 
 
-def test_every_english_word_starts_with_its_snowball_stem_but_its_last_letter():
+def test_the_english_stemmer_loads_without_scipy_or_sklearn_and_stems_as_nltk_does():
+    """The stemmer's nltk is imported with scipy and scikit-learn held back (1 s of start-up); its stems
+    are those of nltk imported in full (this process), and the two can still be imported afterwards."""
+    sample = "organizations internalization added trained hoping happily skies dying isn't generalization".split()
+    script = ("import sys; from pipeline.coding.stemming import stemmer; stem = stemmer('en'); "
+              f"print(*[stem(word) for word in {sample!r}]); print('scipy' in sys.modules, 'sklearn' in sys.modules); "
+              "import scipy.stats, sklearn.metrics; print('imported')")
+    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert printed[0].split() == [SnowballStemmer("english").stem(word) for word in sample]
+    assert printed[1:] == ["False False", "imported"]
+
+
+def test_every_english_word_starts_with_its_snowball_stem_start():
     snowball = SnowballStemmer("english")
-    assert [english_stem_start(stem) for stem in ("happi", "hope", "die", "isn't", "it", "a")] == [
-        "happ", "hop", "d", "isn", "i", "a"]
+    assert [english_stem_start(stem) for stem in ("happi", "hope", "possibl", "sky", "die", "isn't", "it", "do", "a")] == [
+        "happ", "hop", "possib", "sk", "d", "isn", "it", "do", "a"]
     sample = ("dying lying tying skies happily hopping hoping generalization librarians apprenticeship "
               "observed writing manuals compiled repositories trained knowledge sharing informally isn’t don’t").split()
     rng = random.Random(3)

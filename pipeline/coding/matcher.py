@@ -123,24 +123,27 @@ def _ascii_word_char(char: str) -> bool:
 
 
 _SNOWBALL_EXCEPTIONS = {"die", "lie", "tie"}  # of dying, lying, tying: their words keep only the first letter
+_SNOWBALL_MADE = "eily"  # the last letters Snowball writes into a stem (hope, happi, possibl, sky): the word may lack them
 
 
 def english_stem_start(stem: str) -> str:
-    """What every English word Snowball stems to ``stem`` starts with: the stem but its last letter
-    (happy -> happi, hoping -> hope, fluency -> fluenc), cut before an apostrophe (Snowball reads
-    "isn’t" as "isn't"). Checked on 12.5 million generated words (roots with the suffixes Snowball
-    removes). The stem minus two letters would do too, but it lets a keyword word such as "it" find
-    every word that starts with i: in English answers, a third of the scan's matches."""
+    """What every English word Snowball stems to ``stem`` starts with, cut before an apostrophe
+    (Snowball reads "isn’t" as "isn't"): the stem itself, but for its last letter where that is one
+    Snowball writes (hoping -> hope, happy -> happi, possibility -> possibl, skies -> sky; elsewhere
+    it only removes letters). Checked on 2.9 million generated words (roots with the suffixes Snowball
+    removes). Keeping the whole stem matters for short stems: "do" (of "doing") would otherwise find
+    every word that starts with d."""
     if stem in _SNOWBALL_EXCEPTIONS:
         return stem[0]
-    return stem[:-1].split("'")[0] or stem[0]
+    kept = stem[:-1] if stem[-1] in _SNOWBALL_MADE else stem
+    return kept.split("'")[0] or stem[0]
 
 
 class _WordRules:
     """How the words of one language's terms match the words of a text.
 
     Each term word is filed under a piece that every word it matches holds in a known place: a glob's
-    prefix and an English stem but its last letter at the start of the word; a root Sastrawi does not
+    prefix and an English stem's start (:func:`english_stem_start`) at the start of the word; a root Sastrawi does not
     know as the whole word (but for clitics); an Indonesian root's forms and keywords written with
     affixes, framed by the prefixes and endings Sastrawi strips. :meth:`pattern` turns these into
     one RE2 expression (tries of the pieces inside the affix patterns) that finds, in C, the words
@@ -303,10 +306,12 @@ def _common_words(lang: str) -> frozenset[str]:
 def anchor_of(term_words: list[tuple[str, bool]], lang: str) -> int:
     """Which word of a phrase to look for first: its longest word that is not a common one ("di
     tempat kerja" -> "tempat"), else its last ("ke dalam kata" -> "kata"), so that frequent words
-    like "di", "dalam", "yang" or "the" are not chased."""
+    like "di", "dalam", "yang" or "the" are not chased. Of English words as long, the last: an
+    English phrase puts its function words first ("on the job" -> "job", not "the")."""
     common = _common_words(lang)
     choices = [n for n, (word, _) in enumerate(term_words) if word not in common]
-    return max(choices, key=lambda n: (len(term_words[n][0]), -n)) if choices else len(term_words) - 1
+    later = 1 if lang == "en" else -1
+    return max(choices, key=lambda n: (len(term_words[n][0]), later * n)) if choices else len(term_words) - 1
 
 
 _PIECE_REACH = 64  # characters per white-space piece looked at first around an anchor (more when needed)
@@ -461,14 +466,19 @@ class TermMatcher:
         white-space pieces around it: the words next to the anchor end or start their piece (so the
         anchor must start or end its own), the words between are whole pieces."""
         most_before, most_after = anchor.reach
-        before = (_pieces_before(lowered, start, most_before)
-                  if most_before and (start == 0 or lowered[start - 1].isspace()) else [])
-        after = (_pieces_after(lowered, end, most_after)
-                 if most_after and (end == len(lowered) or lowered[end].isspace()) else [])
-        candidates = [phrase for word_id in (self._edges(before[0]).last_ids if before else ())
-                      for phrase in anchor.by_word_before.get(word_id, ())]
-        candidates += [phrase for word_id in (self._edges(after[0]).first_ids if after else ())
-                       for phrase in anchor.by_word_after.get(word_id, ())]
+        before: list[str] = []
+        after: list[str] = []
+        candidates: list[_Phrase] = []
+        if most_before and (start == 0 or lowered[start - 1].isspace()):
+            before = _pieces_before(lowered, start, most_before)
+            for word_id in self._edges(before[0]).last_ids if before else ():
+                candidates += anchor.by_word_before.get(word_id, ())
+        if most_after and (end == len(lowered) or lowered[end].isspace()):
+            after = _pieces_after(lowered, end, most_after)
+            for word_id in self._edges(after[0]).first_ids if after else ():
+                candidates += anchor.by_word_after.get(word_id, ())
+        if not candidates:  # most anchors: no phrase word beside them
+            return candidates
         found = []
         for term, words_before, words_after in candidates:
             # The word beside the anchor on the side the candidate was filed under is known to fit.

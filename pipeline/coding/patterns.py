@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from pipeline.coding.codebook import MARKER_WORDS, Codebook, Pattern
 from pipeline.coding.matcher import TermMatcher
-from pipeline.coding.tokens import WORD, lowercase
+from pipeline.coding.tokens import WORD_AT, lowercase
 
 CLAUSE_END = re.compile(r"[.!?…;:]")
 RESULT, SOURCE = "\x00result", "\x00source"  # the markers, filed beside the word sets under names no set can have
@@ -66,6 +66,7 @@ class PatternMatcher:
         self.set_of_term = [name for name, terms in sets.items() for _ in terms]
         terms = [term for name in sets for term in sets[name]]
         self.terms = TermMatcher(terms, lang) if self.patterns and terms else None
+        self._possible: dict[frozenset[str], list[tuple[str, Pattern]]] = {}  # sets in a text -> patterns it may hold
 
     def find_all(self, texts: list[str]) -> list[list[PatternHit]]:
         """Each text's pattern hits, in text order."""
@@ -75,10 +76,17 @@ class PatternMatcher:
                 for text, occurrences in zip(texts, self.terms.find_all(texts))]
 
     def _hits(self, text: str, occurrences: list[tuple[int, int, int]]) -> list[PatternHit]:
+        present = frozenset(self.set_of_term[term] for _, _, term in occurrences)
+        possible = self._possible.get(present)
+        if possible is None:
+            possible = self._possible[present] = [(code_id, pattern) for code_id, pattern in self.patterns
+                                                  if _may_hold(pattern, present)]
+        if not possible:  # most texts: no pattern has all its sets there, and placing the words is skipped
+            return []
         places = self._places(text, occurrences)
         self._set_words = sorted(p.first for name, found in places.items() if name not in (RESULT, SOURCE) for p in found)
         best: dict[tuple[str, int], PatternHit] = {}  # (code, clause) -> the weightiest pattern there
-        for code_id, pattern in self.patterns:
+        for code_id, pattern in possible:
             for clause, (start, end) in self._found(pattern, places).items():
                 kept = best.get((code_id, clause))
                 if kept is None or pattern.weight > kept.pattern.weight:
@@ -88,12 +96,12 @@ class PatternMatcher:
     def _places(self, text: str, occurrences: list[tuple[int, int, int]]) -> dict[str, list[Place]]:
         """Where each word set occurs; of the terms of one set that start at one word, the longest."""
         lowered = lowercase(text)
-        word_starts = [match.start() for match in WORD.finditer(lowered)]
+        word_number = _word_numbers(lowered, {at for start, end, _ in occurrences for at in (start, end - 1)})
         clause_ends = [match.start() for match in CLAUSE_END.finditer(lowered)]
         places: dict[str, dict[int, Place]] = {}
         for start, end, term in occurrences:
-            first = bisect_right(word_starts, start) - 1
-            place = Place(first, bisect_right(word_starts, end - 1) - 1, start, end, bisect_right(clause_ends, start))
+            first = word_number[start]
+            place = Place(first, word_number[end - 1], start, end, bisect_right(clause_ends, start))
             by_first = places.setdefault(self.set_of_term[term], {})
             if first not in by_first or end > by_first[first].end:
                 by_first[first] = place
@@ -136,6 +144,25 @@ class PatternMatcher:
                    and place.first - marker.last - 1 <= MARKER_WORDS
                    and bisect_right(words, marker.last) == bisect_left(words, place.first)
                    for marker in markers)
+
+
+def _word_numbers(lowered: str, positions: set[int]) -> dict[int, int]:
+    """For each of ``positions``, the number of the word of ``lowered`` it lies in (or follows),
+    counting from 0. The word starts before each position are counted in C (``findall``) from the
+    previous position on, not listed one by one: a text's words are many, its pattern words few."""
+    numbers, count, previous = {}, -1, 0
+    for at in sorted(positions):
+        count += len(WORD_AT.findall(lowered, previous, at + 1))  # WORD_AT looks behind ``previous``
+        numbers[at], previous = count, at + 1
+    return numbers
+
+
+def _may_hold(pattern: Pattern, present: frozenset[str]) -> bool:
+    """Whether a text whose occurrences are of the word sets ``present`` may hold ``pattern``: it has a
+    word of each set the pattern names, and a conversion a marker."""
+    names = (pattern.act, pattern.object, pattern.source, pattern.result)
+    return (all(name in present for name in names if name)
+            and (not pattern.source or RESULT in present or SOURCE in present))
 
 
 def _pairs(first: list[Place], second: list[Place], window: int) -> Iterable[tuple[Place, Place]]:
