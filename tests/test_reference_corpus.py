@@ -49,7 +49,8 @@ ROWS = [
     ("d2", "en", "externalization", "She writes down her experience as a manual.", "dev"),
     ("d3", "en", "combination", "Reports are merged into one database.", "dev"),
     ("d4", "id", "internalization", "Nothing a codebook knows.", "dev"),
-    ("t1", "en", "combination", "Test passage: never to be read when dev is scored.", "test"),
+    ("e1", "en", "socialization", "Earlier test passage: development data now.", "test1"),
+    ("t2", "en", "combination", "Held-out passage: never to be read when the development part is scored.", "test2"),
 ]
 
 
@@ -65,10 +66,16 @@ def write_corpus(root: Path, rows=ROWS) -> Path:
     return path
 
 
-def test_reading_one_split_leaves_the_other_out(tmp_path):
+def test_reading_one_split_leaves_the_others_out(tmp_path):
     path = write_corpus(tmp_path)
     assert [p.passage_id for p in read_passages(path, "dev")] == ["d1", "d2", "d3", "d4"]
-    assert [p.passage_id for p in read_passages(path, "test")] == ["t1"]
+    assert [p.passage_id for p in read_passages(path, "test1")] == ["e1"]
+    assert [p.passage_id for p in read_passages(path, "test2")] == ["t2"]
+
+
+def test_the_development_part_is_dev_and_test1_without_the_held_out_split(tmp_path):
+    path = write_corpus(tmp_path)
+    assert [p.passage_id for p in read_passages(path)] == ["d1", "d2", "d3", "d4", "e1"]
 
 
 def test_mode_scores_on_known_labels():
@@ -95,33 +102,35 @@ def test_a_corpus_without_the_split_column_is_refused_with_its_name(tmp_path):
         read_passages(path, "dev")
 
 
-def test_seci_score_corpus_scores_dev_by_default(tmp_path, capsys):
+def test_seci_score_corpus_scores_the_development_part_by_default(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score-corpus", "--root", str(tmp_path), "--json"]) == 0
     out, err = capsys.readouterr()
     result = json.loads(out)
-    assert result["split"] == "dev" and result["scores"]["all"]["n"] == 4
+    assert result["split"] == "development" and result["scores"]["all"]["n"] == 5
     assert err == ""
 
 
-def test_seci_score_corpus_says_the_test_split_is_scored_once(tmp_path, capsys):
+def test_seci_score_corpus_says_the_held_out_split_is_scored_once(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test"]) == 0
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2"]) == 0
     out, err = capsys.readouterr()
-    assert "split test" in out
+    assert "split test2" in out
     assert "scored once" in err
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1"]) == 0
+    assert capsys.readouterr().err == ""
 
 
-def test_seci_score_corpus_lists_the_dev_passages_it_misses(tmp_path, capsys):
+def test_seci_score_corpus_lists_the_development_passages_it_misses(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score-corpus", "--root", str(tmp_path), "--misses"]) == 0
     out = capsys.readouterr().out
     assert "d4" in out and "internalization" in out
-    assert "d1" not in out and "t1" not in out
+    assert "d1" not in out and "t2" not in out
 
 
-def test_seci_score_corpus_never_lists_test_passages(tmp_path, capsys):
+def test_seci_score_corpus_never_lists_held_out_passages(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test", "--misses"]) == 2
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--misses"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and "dev passages only" in err and "t1" not in err
+    assert out == "" and "development passages only" in err and "Held-out passage" not in err
