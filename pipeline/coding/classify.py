@@ -204,12 +204,25 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
         if score >= code.threshold:
             assigned[code_id] = score, evidence
+    if codebook.min_shares:
+        assigned = _strong_enough(assigned, codebook)
     if not assigned:
         return []
     keywords = [hit for hit in hits if not isinstance(hit.keyword, Pattern)]  # in text order; patterns come after
     barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, keywords, words)
     return [Coding(code_id, score, BARRIER if code_id in barriers else PRACTICE, evidence)
             for code_id, (score, evidence) in assigned.items()]
+
+
+def _strong_enough(assigned: dict[str, tuple[float, tuple[Hit, ...]]], codebook: Codebook) -> dict:
+    """The assigned codes minus those of a group with a ``min_share`` that score below that share of the
+    group's highest score in the text: one weak word beside a strong mode is not a second mode."""
+    group_of = {code.id: code.group for code in codebook.codes}
+    top: dict[str, float] = {}
+    for code_id, (score, _) in assigned.items():
+        top[group_of[code_id]] = max(score, top.get(group_of[code_id], 0.0))
+    return {code_id: (score, evidence) for code_id, (score, evidence) in assigned.items()
+            if score >= codebook.min_shares.get(group_of[code_id], 0.0) * top[group_of[code_id]]}
 
 
 def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
@@ -239,17 +252,21 @@ def primary_code(codings: list[Coding]) -> str:
 
 def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """codings.csv for the informants' segments (interviewer turns are never coded): one row per
-    segment x assigned code, segments in their order, codes in codebook order."""
+    segment x assigned code, segments in their order, codes in codebook order. A group with ``roles``
+    in the codebook is coded only in the answers of informants of those roles."""
     import pandas as pd
 
     matcher = compile_codebook(codebook)
     coder = codebook.coder
     answers = segments[segments["speaker"] == "informant"]
     coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
+    group_of = {code.id: code.group for code in codebook.codes}
+    roles = answers["role"] if "role" in answers.columns else [None] * len(answers)  # no role: every group
     rows = [
         (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
-        for segment_id, codings in zip(answers["segment_id"], coded)
+        for segment_id, role, codings in zip(answers["segment_id"], roles, coded)
         for coding in codings
+        if role is None or role in codebook.roles.get(group_of[coding.code_id], (role,))  # a group's codes only in its roles' answers
     ]
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
