@@ -291,6 +291,15 @@ def test_code_segments_codes_informant_segments_only_in_the_codings_contract():
     ]
 
 
+def test_a_keyword_inside_a_longer_keyword_of_another_code_does_not_count_for_its_own_code():
+    codebook = make_codebook({"socialization": {"id": ["bersama", "diskusi"]}, "combination": {"id": ["folder bersama"]}})
+    assert matched("File disimpan di folder bersama.", codebook) == {"combination": ["folder bersama"]}
+    assert matched("Kami diskusi bersama; filenya di folder bersama.", codebook) == {
+        "socialization": ["diskusi", "bersama"], "combination": ["folder bersama"]}
+    same_span = make_codebook({"socialization": {"id": ["diskusi"]}, "combination": {"id": ["diskusi"]}})
+    assert matched("Ada diskusi.", same_span) == {"socialization": ["diskusi"], "combination": ["diskusi"]}
+
+
 def grouped_codebook(group: dict):
     """Two codes in one group ``g`` with the group's extra settings (min_share, roles), and one in group ``h``."""
     return codebook_from_dict({

@@ -191,7 +191,7 @@ def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Match
 
 def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, rules: StatusRules) -> list[Coding]:
     by_code: dict[str, list[Hit]] = {}
-    for hit in hits:
+    for hit in _not_inside_another_codes(hits):
         by_code.setdefault(hit.code_id, []).append(hit)
     positions = codebook.code_positions
     assigned: dict[str, tuple[float, tuple[Hit, ...]]] = {}
@@ -212,6 +212,25 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
     barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, keywords, words)
     return [Coding(code_id, score, BARRIER if code_id in barriers else PRACTICE, evidence)
             for code_id, (score, evidence) in assigned.items()]
+
+
+def _not_inside_another_codes(hits: list[Hit]) -> list[Hit]:
+    """The hits minus each keyword hit that lies inside a longer keyword hit of another code: "bersama"
+    (together) in "folder bersama" (a shared folder) is the folder's word, not a second sense of its own.
+    Patterns are kept; keyword hits come in text order (by start), so only the hits that start before the
+    end of a longer one are compared."""
+    keywords = [hit for hit in hits if not isinstance(hit.keyword, Pattern)]
+    inside = set()
+    for n, hit in enumerate(keywords):
+        for other in keywords[n + 1:]:
+            if other.start >= hit.end:
+                break
+            if other.code_id != hit.code_id:
+                if other.end <= hit.end and other.end - other.start < hit.end - hit.start:
+                    inside.add(other)
+                elif other.start == hit.start and other.end > hit.end:
+                    inside.add(hit)
+    return [hit for hit in hits if hit not in inside] if inside else hits
 
 
 def _strong_enough(assigned: dict[str, tuple[float, tuple[Hit, ...]]], codebook: Codebook) -> dict:
