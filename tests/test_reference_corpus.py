@@ -1,8 +1,9 @@
 """Scoring a codebook on the SECI reference corpus (pipeline/analysis/reference_corpus.py).
 
-The regression test codes the development split with the shipped codebook: it fails when a change
-to the codebook or the matcher lowers the score below what the codebook reached (minus a margin).
-The test split is never read here: the other tests use a small corpus written in a temporary folder.
+The regression test codes the development part (splits dev and test1) with the shipped codebook: it
+fails when a change to the codebook or the matcher lowers the score below what the codebook reached
+(minus a margin). The held-out split test2 is never read here: the other tests use a small corpus
+written in a temporary folder.
 """
 
 from __future__ import annotations
@@ -21,25 +22,25 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.0 on the dev split (`seci score-corpus`, 2026-12-06), the lower of its scores on the corpus
-# of 282 passages (dev: id 63, en 105) and of 330 (dev: id 69, en 128): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.733, "macro_f1": 0.842}, "en": {"kappa": 0.824, "macro_f1": 0.882}}
+# Codebook 2.1 on the development part, dev + test1 (`seci score-corpus`, 2026-12-06: id 116 passages,
+# en 214), in-sample (2.1 was tuned on these passages): the score this test holds it to.
+REACHED = {"id": {"kappa": 0.765, "macro_f1": 0.857}, "en": {"kappa": 0.778, "macro_f1": 0.852}}
 
 
 @pytest.fixture(scope="module")
 def dev_scores():
-    return score_corpus(load_codebook(), PROJECT / SECI_CORPUS_FILE, "dev")
+    return score_corpus(load_codebook(), PROJECT / SECI_CORPUS_FILE)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("measure", ["kappa", "macro_f1"])
-def test_the_shipped_codebook_holds_its_dev_score(dev_scores, lang, measure):
+def test_the_shipped_codebook_holds_its_development_score(dev_scores, lang, measure):
     assert dev_scores[lang][measure] >= REACHED[lang][measure] - MARGIN
 
 
 def test_dev_scores_cover_both_languages_and_all(dev_scores):
     assert set(dev_scores) == {"id", "en", "all"}
-    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"]
+    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 330
 
 
 # --- a small corpus of known answers ------------------------------------------------------------------
