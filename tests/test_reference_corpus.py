@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
 # Codebook 2.1 on the development part, dev + test1 (`seci score-corpus`, 2026-12-06: id 116 passages,
 # en 214), in-sample (2.1 was tuned on these passages): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.765, "macro_f1": 0.857}, "en": {"kappa": 0.778, "macro_f1": 0.852}}
+REACHED = {"id": {"kappa": 0.765, "macro_f1": 0.857}, "en": {"kappa": 0.784, "macro_f1": 0.855}}
 
 
 @pytest.fixture(scope="module")

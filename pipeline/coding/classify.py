@@ -219,19 +219,16 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
 def _not_inside_another_codes(hits: list[Hit]) -> list[Hit]:
     """The hits minus each keyword hit that lies inside a longer keyword hit of another code: "bersama"
     (together) in "folder bersama" (a shared folder) is the folder's word, not a second sense of its own.
-    Patterns are kept; keyword hits come in text order (by start), so only the hits that start before the
-    end of a longer one are compared."""
-    keywords = [hit for hit in hits if not isinstance(hit.keyword, Pattern)]
+    Patterns are kept. Sorted by start (the longer first), a hit is compared only with the hits that
+    start before its end, so a long text stays linear."""
+    keywords = sorted((hit for hit in hits if not isinstance(hit.keyword, Pattern)), key=lambda hit: (hit.start, -hit.end))
     inside = set()
     for n, hit in enumerate(keywords):
         for other in keywords[n + 1:]:
             if other.start >= hit.end:
                 break
-            if other.code_id != hit.code_id:
-                if other.end <= hit.end and other.end - other.start < hit.end - hit.start:
-                    inside.add(other)
-                elif other.start == hit.start and other.end > hit.end:
-                    inside.add(hit)
+            if other.code_id != hit.code_id and other.end <= hit.end and other.end - other.start < hit.end - hit.start:
+                inside.add(other)
     return [hit for hit in hits if hit not in inside] if inside else hits
 
 
