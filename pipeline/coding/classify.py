@@ -235,7 +235,7 @@ def _not_inside_another_codes(hits: list[Hit]) -> list[Hit]:
 def _strong_enough(assigned: dict[str, tuple[float, tuple[Hit, ...]]], codebook: Codebook) -> dict:
     """The assigned codes minus those of a group with a ``min_share`` that score below that share of the
     group's highest score in the text: one weak word beside a strong mode is not a second mode."""
-    group_of = {code.id: code.group for code in codebook.codes}
+    group_of = codebook.code_groups
     top: dict[str, float] = {}
     for code_id, (score, _) in assigned.items():
         top[group_of[code_id]] = max(score, top.get(group_of[code_id], 0.0))
@@ -278,15 +278,22 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     coder = codebook.coder
     answers = segments[segments["speaker"] == "informant"]
     coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
-    group_of = {code.id: code.group for code in codebook.codes}
     roles = answers["role"] if "role" in answers.columns else [None] * len(answers)  # no role: every group
     rows = [
         (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
         for segment_id, role, codings in zip(answers["segment_id"], roles, coded)
-        for coding in codings
-        if role is None or role in codebook.roles.get(group_of[coding.code_id], (role,))  # a group's codes only in its roles' answers
+        for coding in in_role(codings, role, codebook)
     ]
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
+
+
+def in_role(codings: list[Coding], role: str | None, codebook: Codebook) -> list[Coding]:
+    """The codings of an answer by an informant of ``role`` that the codebook codes there: a group with
+    ``roles`` only in those roles' answers. Every coding when the role is unknown (None)."""
+    if role is None or not codebook.roles:
+        return codings
+    group_of = codebook.code_groups
+    return [coding for coding in codings if role in codebook.roles.get(group_of[coding.code_id], (role,))]
 
 
 def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook, *,

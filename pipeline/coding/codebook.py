@@ -166,6 +166,11 @@ class Codebook:
         """Each code id's place in the codebook order."""
         return {code.id: n for n, code in enumerate(self.codes)}
 
+    @functools.cached_property
+    def code_groups(self) -> dict[str, str]:
+        """Each code id's group."""
+        return {code.id: code.group for code in self.codes}
+
 
 # --- reading ----------------------------------------------------------------------------------------
 
