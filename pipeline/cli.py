@@ -244,17 +244,17 @@ def code_command(args: argparse.Namespace) -> int:
 
 
 def score_corpus_command(args: argparse.Namespace) -> int:
-    from pipeline.analysis.reference_corpus import misses, score_corpus, score_table
+    from pipeline.analysis.reference_corpus import HELD_OUT, misses, score_corpus, score_table
     from pipeline.coding.codebook import load_codebook
     from pipeline.contracts import SECI_CORPUS_FILE
 
-    if args.misses and args.split == "test":
-        raise SeciError("--misses lists dev passages only: the test split's passages are not to be looked at; "
-                        "see `seci score-corpus --help`")
+    if args.misses and args.split == HELD_OUT:
+        raise SeciError(f"--misses lists development passages only: the {HELD_OUT} split's passages are not to be "
+                        "looked at; see `seci score-corpus --help`")
     codebook = load_codebook(args.codebook)
     corpus = Path(args.root) / SECI_CORPUS_FILE
     if args.misses:
-        print(misses(codebook, corpus).to_string(index=False, max_colwidth=200))
+        print(misses(codebook, corpus, args.split).to_string(index=False, max_colwidth=200))
         return 0
     scores = score_corpus(codebook, corpus, args.split)
     if args.json:
@@ -262,9 +262,9 @@ def score_corpus_command(args: argparse.Namespace) -> int:
     else:
         print(f"SECI reference corpus, split {args.split}, codebook {codebook.source} (version {codebook.version})")
         print(score_table(scores).to_string(index=False, float_format="{:.3f}".format))
-    if args.split == "test":
-        print("seci: the test split is scored once, after all tuning on dev: do not tune on this result",
-              file=sys.stderr)
+    if args.split == HELD_OUT:
+        print(f"seci: the {HELD_OUT} split is scored once, after all tuning on the development part: do not tune on "
+              "this result", file=sys.stderr)
     return 0
 
 
@@ -509,14 +509,16 @@ def build_parser() -> argparse.ArgumentParser:
         "score-corpus", help="score a codebook on the SECI reference corpus (primary mode: accuracy, kappa, macro-F1)",
         description="Code the passages of data/reference/seci_corpus/passages.csv (text_masked) with a codebook "
         "and compare each passage's primary SECI mode with the mode its source assigns, per language. "
-        "Tune on the dev split; the test split is scored once, at the end, and only when asked for.",
+        "Tune on the development part (splits dev and test1; test1 was scored once with codebook 2.0); "
+        "the held-out split test2 is scored once, at the end, and only when asked for.",
     )
     score.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
-    score.add_argument("--split", choices=("dev", "test"), default="dev", help="which passages (default: dev)")
+    score.add_argument("--split", choices=("development", "dev", "test1", "test2"), default="development",
+                       help="which passages (default: development, the splits dev and test1 together)")
     score.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     score.add_argument("--misses", action="store_true",
-                       help="list the dev passages whose primary mode is not the source's, for tuning (dev only)")
+                       help="list the passages whose primary mode is not the source's, for tuning (not test2)")
     score.set_defaults(handler=score_corpus_command)
 
     refine = commands.add_parser(

@@ -29,6 +29,7 @@ from pipeline.coding.classify import (
     output_columns, primary_code, site_codebook,
 )
 from pipeline.coding.codebook import codebook_from_dict, load_codebook
+from pipeline.errors import CodebookError
 from pipeline.coding.stemming import stemmer
 from pipeline.coding.tokens import SENTENCE_END, WORD
 from pipeline.contracts import ARTICLE_FINDINGS_FILE, CODING_COLUMNS, CODINGS_FILE, SECI_MODES, processed_site_dir
@@ -288,6 +289,55 @@ def test_code_segments_codes_informant_segments_only_in_the_codings_contract():
         ["L1-002", "combination", 1.0, "web@24-27", "barrier", coder],
         ["E1-002", "socialization", 1.0, "discuss@3-10", "practice", coder],
     ]
+
+
+def test_a_keyword_inside_a_longer_keyword_of_another_code_does_not_count_for_its_own_code():
+    codebook = make_codebook({"socialization": {"id": ["bersama", "diskusi"]}, "combination": {"id": ["folder bersama"]}})
+    assert matched("File disimpan di folder bersama.", codebook) == {"combination": ["folder bersama"]}
+    assert matched("Kami diskusi bersama; filenya di folder bersama.", codebook) == {
+        "socialization": ["diskusi", "bersama"], "combination": ["folder bersama"]}
+    same_span = make_codebook({"socialization": {"id": ["diskusi"]}, "combination": {"id": ["diskusi"]}})
+    assert matched("Ada diskusi.", same_span) == {"socialization": ["diskusi"], "combination": ["diskusi"]}
+
+
+def grouped_codebook(group: dict):
+    """Two codes in one group ``g`` with the group's extra settings (min_share, roles), and one in group ``h``."""
+    return codebook_from_dict({
+        "name": "test", "version": "0.1",
+        "groups": {"g": {"label": TEXTS, **group}, "h": {"label": TEXTS}},
+        "codes": [{"id": code_id, "group": group_id, "label": TEXTS, "definition": TEXTS, "include": TEXTS,
+                   "exclude": TEXTS, "keywords": {"id": keywords}}
+                  for code_id, group_id, keywords in [("socialization", "g", ["diskusi", {"term": "magang", "weight": 3}]),
+                                                      ("combination", "g", ["web", "unggah"]),
+                                                      ("facilities", "h", ["ruang"])]],
+    }, "test.yaml")
+
+
+def test_min_share_drops_a_code_of_the_group_that_scores_below_that_share_of_the_groups_best():
+    passage = "Saya magang dan berdiskusi; lalu kami unggah ke web. Ruang baca ada."
+    without = {c.code_id: c.score for c in classify_text(passage, "id", compile_codebook(grouped_codebook({})))}
+    assert without == {"socialization": 4.0, "combination": 2.0, "facilities": 1.0}
+    at_half = {c.code_id for c in classify_text(passage, "id", compile_codebook(grouped_codebook({"min_share": 0.5})))}
+    assert at_half == {"socialization", "combination", "facilities"}  # 2.0 is half of 4.0: kept
+    above = {c.code_id for c in classify_text(passage, "id", compile_codebook(grouped_codebook({"min_share": 0.6})))}
+    assert above == {"socialization", "facilities"}  # another group's code is not compared with this group's best
+
+
+def test_a_group_with_roles_is_coded_only_in_the_answers_of_those_roles():
+    codebook = grouped_codebook({"roles": ["librarian"]})
+    segments = pd.DataFrame({"segment_id": ["L1-002", "P1-002"], "speaker": ["informant", "informant"],
+                             "role": ["librarian", "patron"], "lang": ["id", "id"],
+                             "text": ["Kami berdiskusi di ruang rapat.", "Kami berdiskusi di ruang diskusi."]})
+    codings = code_segments(segments, codebook)
+    assert list(zip(codings["segment_id"], codings["code_id"])) == [
+        ("L1-002", "socialization"), ("L1-002", "facilities"), ("P1-002", "facilities")]
+    assert [c.code_id for c in classify_text("Kami berdiskusi di ruang diskusi.", "id", compile_codebook(codebook))] == [
+        "socialization", "facilities"]  # a text without a role gets every group
+
+
+def test_a_groups_roles_must_be_known_roles():
+    with pytest.raises(CodebookError, match=r"group .g., field .roles.: .*librarian, patron"):
+        grouped_codebook({"roles": ["students"]})
 
 
 # --- `seci classify` ----------------------------------------------------------------------------------

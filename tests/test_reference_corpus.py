@@ -1,8 +1,9 @@
 """Scoring a codebook on the SECI reference corpus (pipeline/analysis/reference_corpus.py).
 
-The regression test codes the development split with the shipped codebook: it fails when a change
-to the codebook or the matcher lowers the score below what the codebook reached (minus a margin).
-The test split is never read here: the other tests use a small corpus written in a temporary folder.
+The regression test codes the development part (splits dev and test1) with the shipped codebook: it
+fails when a change to the codebook or the matcher lowers the score below what the codebook reached
+(minus a margin). The held-out split test2 is never read here: the other tests use a small corpus
+written in a temporary folder.
 """
 
 from __future__ import annotations
@@ -21,25 +22,25 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.0 on the dev split (`seci score-corpus`, 2026-12-06), the lower of its scores on the corpus
-# of 282 passages (dev: id 63, en 105) and of 330 (dev: id 69, en 128): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.733, "macro_f1": 0.842}, "en": {"kappa": 0.824, "macro_f1": 0.882}}
+# Codebook 2.1 on the development part, dev + test1 (`seci score-corpus`, 2026-12-06: id 116 passages,
+# en 214), in-sample (2.1 was tuned on these passages): the score this test holds it to.
+REACHED = {"id": {"kappa": 0.765, "macro_f1": 0.857}, "en": {"kappa": 0.784, "macro_f1": 0.855}}
 
 
 @pytest.fixture(scope="module")
 def dev_scores():
-    return score_corpus(load_codebook(), PROJECT / SECI_CORPUS_FILE, "dev")
+    return score_corpus(load_codebook(), PROJECT / SECI_CORPUS_FILE)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("measure", ["kappa", "macro_f1"])
-def test_the_shipped_codebook_holds_its_dev_score(dev_scores, lang, measure):
+def test_the_shipped_codebook_holds_its_development_score(dev_scores, lang, measure):
     assert dev_scores[lang][measure] >= REACHED[lang][measure] - MARGIN
 
 
 def test_dev_scores_cover_both_languages_and_all(dev_scores):
     assert set(dev_scores) == {"id", "en", "all"}
-    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"]
+    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 330
 
 
 # --- a small corpus of known answers ------------------------------------------------------------------
@@ -49,7 +50,8 @@ ROWS = [
     ("d2", "en", "externalization", "She writes down her experience as a manual.", "dev"),
     ("d3", "en", "combination", "Reports are merged into one database.", "dev"),
     ("d4", "id", "internalization", "Nothing a codebook knows.", "dev"),
-    ("t1", "en", "combination", "Test passage: never to be read when dev is scored.", "test"),
+    ("e1", "en", "socialization", "Earlier test passage: development data now.", "test1"),
+    ("t2", "en", "combination", "Held-out passage: never to be read when the development part is scored.", "test2"),
 ]
 
 
@@ -65,10 +67,16 @@ def write_corpus(root: Path, rows=ROWS) -> Path:
     return path
 
 
-def test_reading_one_split_leaves_the_other_out(tmp_path):
+def test_reading_one_split_leaves_the_others_out(tmp_path):
     path = write_corpus(tmp_path)
     assert [p.passage_id for p in read_passages(path, "dev")] == ["d1", "d2", "d3", "d4"]
-    assert [p.passage_id for p in read_passages(path, "test")] == ["t1"]
+    assert [p.passage_id for p in read_passages(path, "test1")] == ["e1"]
+    assert [p.passage_id for p in read_passages(path, "test2")] == ["t2"]
+
+
+def test_the_development_part_is_dev_and_test1_without_the_held_out_split(tmp_path):
+    path = write_corpus(tmp_path)
+    assert [p.passage_id for p in read_passages(path)] == ["d1", "d2", "d3", "d4", "e1"]
 
 
 def test_mode_scores_on_known_labels():
@@ -95,33 +103,35 @@ def test_a_corpus_without_the_split_column_is_refused_with_its_name(tmp_path):
         read_passages(path, "dev")
 
 
-def test_seci_score_corpus_scores_dev_by_default(tmp_path, capsys):
+def test_seci_score_corpus_scores_the_development_part_by_default(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score-corpus", "--root", str(tmp_path), "--json"]) == 0
     out, err = capsys.readouterr()
     result = json.loads(out)
-    assert result["split"] == "dev" and result["scores"]["all"]["n"] == 4
+    assert result["split"] == "development" and result["scores"]["all"]["n"] == 5
     assert err == ""
 
 
-def test_seci_score_corpus_says_the_test_split_is_scored_once(tmp_path, capsys):
+def test_seci_score_corpus_says_the_held_out_split_is_scored_once(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test"]) == 0
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2"]) == 0
     out, err = capsys.readouterr()
-    assert "split test" in out
+    assert "split test2" in out
     assert "scored once" in err
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1"]) == 0
+    assert capsys.readouterr().err == ""
 
 
-def test_seci_score_corpus_lists_the_dev_passages_it_misses(tmp_path, capsys):
+def test_seci_score_corpus_lists_the_development_passages_it_misses(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score-corpus", "--root", str(tmp_path), "--misses"]) == 0
     out = capsys.readouterr().out
     assert "d4" in out and "internalization" in out
-    assert "d1" not in out and "t1" not in out
+    assert "d1" not in out and "t2" not in out
 
 
-def test_seci_score_corpus_never_lists_test_passages(tmp_path, capsys):
+def test_seci_score_corpus_never_lists_held_out_passages(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test", "--misses"]) == 2
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--misses"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and "dev passages only" in err and "t1" not in err
+    assert out == "" and "development passages only" in err and "Held-out passage" not in err

@@ -2,16 +2,18 @@
 
 ``data/reference/seci_corpus/passages.csv`` holds short passages from published SECI studies,
 textbooks and explainers, each with the mode its source assigns, split by source into ``dev`` (look
-at it, tune on it) and ``test`` (scored once, at the end). Passages are coded on ``text_masked``
+at it, tune on it), ``test1`` (scored once with codebook 2.0, then spent: development data from codebook
+2.1 on) and ``test2`` (held out: collected apart, scored once, never looked at by whoever tunes the codebook).
+The *development* part is ``dev`` and ``test1`` together. Passages are coded on ``text_masked``
 (mode names replaced by ``[MODE]``), so the codebook must recognise the practice, not the mode's name.
 
-Rows of the other split are dropped as the file is read: scoring ``dev`` never holds a ``test``
-passage in memory. A passage's predicted mode is its *primary* SECI mode, the highest-scoring of the
+Rows of the other splits are dropped as the file is read: scoring the development part never holds a
+``test2`` passage in memory. A passage's predicted mode is its *primary* SECI mode, the highest-scoring of the
 four SECI codes (the first in codebook order on a tie), or :data:`NO_MODE` when no SECI code is
 assigned. Scores per language and for all: accuracy, Cohen's kappa over the primary labels (with
 "no mode" as a label of its own) and macro-F1 over the four modes (:mod:`pipeline.analysis.agreement`).
 
-Sub-command: ``seci score-corpus [--split dev|test] [--codebook PATH] [--json]``.
+Sub-command: ``seci score-corpus [--split development|dev|test1|test2] [--codebook PATH] [--json] [--misses]``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,11 @@ from pipeline.coding.codebook import Codebook
 from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_TEST_SCORE, SECI_MODES
 from pipeline.errors import InputError
 
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test1", "test2")
+DEVELOPMENT = "development"  # the splits one may look at and tune on, together
+DEVELOPMENT_SPLITS = ("dev", "test1")  # test1 was scored once with codebook 2.0 and is development data since 2.1
+HELD_OUT = "test2"  # scored once, by the lead, after tuning; never listed by misses()
+SPLIT_CHOICES = (DEVELOPMENT, *SPLITS)
 CORPUS_COLUMNS = ("passage_id", "lang", "mode", "text_masked", "split")
 NO_MODE = NO_CODE
 SCORE_COLUMNS = ("lang", "n", "accuracy", "kappa", "macro_f1", "no_mode")
@@ -44,11 +50,13 @@ class Passage:
     text: str  # text_masked
 
 
-def read_passages(path: str | Path = SECI_CORPUS_FILE, split: str = "dev") -> list[Passage]:
-    """The passages of one split; rows of the other split are skipped unread beyond their ``split`` cell."""
+def read_passages(path: str | Path = SECI_CORPUS_FILE, split: str = DEVELOPMENT) -> list[Passage]:
+    """The passages of one split (or of the development part); rows of other splits are skipped unread
+    beyond their ``split`` cell."""
     path = Path(path)
-    if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    if split not in SPLIT_CHOICES:
+        raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLIT_CHOICES)}")
+    wanted = DEVELOPMENT_SPLITS if split == DEVELOPMENT else (split,)
     if not path.is_file():
         raise InputError(path, "no such file", fix="give the path of the SECI corpus's passages.csv")
     passages = []
@@ -59,7 +67,7 @@ def read_passages(path: str | Path = SECI_CORPUS_FILE, split: str = "dev") -> li
             raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1,
                              fix=f"the corpus needs the columns {', '.join(CORPUS_COLUMNS)}")
         for record in reader:
-            if record["split"] != split:
+            if record["split"] not in wanted:
                 continue
             if record["lang"] not in LANGUAGES or record["mode"] not in SECI_MODES:
                 raise InputError(path, f"passage {record['passage_id']}: unknown language or mode", line=reader.line_num,
@@ -94,7 +102,7 @@ def mode_scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
     }
 
 
-def score_corpus(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = "dev") -> dict[str, dict[str, float]]:
+def score_corpus(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = DEVELOPMENT) -> dict[str, dict[str, float]]:
     """Scores of ``codebook`` on one split: per language present (``id``, ``en``) and ``all``."""
     passages = read_passages(path, split)
     predicted = predicted_modes(passages, codebook)
@@ -112,15 +120,16 @@ def score_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
 
 
 def development_scores(root: str | Path, codebook: Codebook) -> pd.DataFrame | None:
-    """:func:`score_table` of the dev split under ``root``, as a report shows it; None when the project has no corpus."""
+    """:func:`score_table` of the development part under ``root``, as a report shows it; None when the project has no corpus."""
     path = Path(root) / SECI_CORPUS_FILE
     return score_table(score_corpus(codebook, path)) if path.is_file() else None
 
 
 def recorded_test_score(root: str | Path) -> dict | None:
-    """The test split's score as it was recorded when it was scored, once (``test_score.json``: ``scored``,
-    ``codebook``, ``passages``, ``scores`` as :func:`score_corpus` gives them); None when never scored.
-    It is read, not recomputed, so that a report never scores the test split again."""
+    """The score of split ``test1`` as it was recorded when it was scored, once, with codebook 2.0
+    (``test_score.json``: ``scored``, ``codebook``, ``passages``, ``scores`` as :func:`score_corpus` gives
+    them); None when never scored. It is read, not recomputed: it is the one figure codebook 2.0 got on
+    text nobody had tuned on (test1 is development data since codebook 2.1)."""
     path = Path(root) / SECI_CORPUS_TEST_SCORE
     if not path.is_file():
         return None
@@ -130,13 +139,16 @@ def recorded_test_score(root: str | Path) -> dict | None:
                 "scores": score_table(record["scores"])}
     except (ValueError, KeyError, TypeError) as error:
         raise InputError(path, f"not a recorded score ({error})",
-                         fix="write it from `seci score-corpus --split test --json` with scored, codebook and passages") from None
+                         fix="write it from `seci score-corpus --split test1 --json` with scored, codebook and passages") from None
 
 
-def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE) -> pd.DataFrame:
-    """The dev passages whose primary mode differs from the source's, with what was predicted: what to
-    look at when tuning. There is no such list for the test split, whose passages are not to be looked at."""
-    passages = read_passages(path, "dev")
+def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = DEVELOPMENT) -> pd.DataFrame:
+    """The passages of a development split whose primary mode differs from the source's, with what was
+    predicted: what to look at when tuning. There is no such list for the held-out split, whose passages are
+    not to be looked at."""
+    if split == HELD_OUT:
+        raise ValueError(f"the {HELD_OUT} split is held out: its passages are not listed")
+    passages = read_passages(path, split)
     predicted = predicted_modes(passages, codebook)
     return pd.DataFrame([(p.passage_id, p.lang, p.mode, mode, p.text) for p, mode in zip(passages, predicted) if mode != p.mode],
                         columns=["passage_id", "lang", "mode", "predicted", "text"])

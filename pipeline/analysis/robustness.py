@@ -4,10 +4,11 @@ For every keyword of the codebook in the site's language(s), the site is coded a
 codebook lacking that one keyword, and two things are counted:
 
 - **codings changed**: segment x code assignments gained or lost, and statuses (practice/barrier)
-  that flip. Removing a keyword of a code can only change that code's evidence, and only in the
-  segments where the keyword fired (the classifier scores each code on its own, and the matcher
-  finds every term's occurrences independently), so only those segments are coded again; a keyword
-  that never fired changes nothing.
+  that flip. Removing a keyword changes only the segments where it fired (the matcher finds every
+  term's occurrences independently), so only those segments are coded again; a keyword that never
+  fired changes nothing. There it changes its code's evidence and may change other codes too (a
+  group's ``min_share`` compares a code with its group's best; a keyword nested in another code's
+  counts again once that one is gone), so every code of those segments is compared.
 - **findings changed**: the rows of the comparison with the article
   (:func:`pipeline.analysis.findings.compare_with_article`) whose ``agree`` flips. Recomputing that table for
   every keyword would take about a second each, so it is recomputed only for the keywords that
@@ -72,23 +73,17 @@ def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.D
     """
     answers = study.answers().set_index("segment_id")
     matcher = classify.compile_codebook(study.codebook)
-    coded = dict(zip(answers.index, classify.classify_texts(list(answers["text"]), list(answers["lang"]), matcher)))
+    coded = _in_role(study, answers, classify.classify_texts(list(answers["text"]), list(answers["lang"]), matcher),
+                     answers.index)
     _check_current(study, coded)
     quoted = set(_quoted_segments(study, article))
     baseline = findings.compare_with_article(study, article, lang).set_index(FINDING_KEY)["agree"]
-    fired: dict[tuple[str, Keyword], list[str]] = {}
-    for segment_id, codings in coded.items():
-        for coding in codings:
-            keywords = {_keyword(study.codebook, coding.code_id, e.term, answers.at[segment_id, "lang"])
-                        for e in coding.evidence if isinstance(e.keyword, Keyword)}  # patterns are not keywords
-            for keyword in keywords:
-                fired.setdefault((coding.code_id, keyword), []).append(segment_id)
+    fired = _fired(matcher, answers)
     reported = {entry["code"]: spec["role"] for section, spec in findings.SECTIONS.items() for entry in article[section]}
     rows = []
     languages = set(answers["lang"])
+    summaries = {code.id: _finding_inputs(coded, answers, code.id, reported.get(code.id)) for code in study.codebook.codes}
     for code in study.codebook.codes:
-        role = reported.get(code.id)
-        summary = _finding_inputs(coded, answers, code.id, role)
         for keyword in (k for k in code.keywords if k.lang in languages):
             segments = fired.get((code.id, keyword), [])
             row = {"code_id": code.id, "keyword": keyword.term, "lang": keyword.lang, "segments": len(segments),
@@ -96,11 +91,12 @@ def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.D
                    "findings_rechecked": False, "findings_changed": ""}
             if segments:
                 reduced = MatcherWithout(matcher, code.id, keyword)
-                changed = dict(zip(segments, classify.classify_texts(
-                    list(answers.loc[segments, "text"]), list(answers.loc[segments, "lang"]), reduced)))
-                row.update(_changes(coded, changed, code.id))
+                changed = _in_role(study, answers, classify.classify_texts(
+                    list(answers.loc[segments, "text"]), list(answers.loc[segments, "lang"]), reduced), segments)
+                row.update(_changes(coded, changed))
                 recoded = {**coded, **changed}
-                moved = _finding_inputs(recoded, answers, code.id, role) != summary or any(
+                moved = any(_finding_inputs(recoded, answers, other, reported.get(other)) != summaries[other]
+                            for other in _codes_changed(coded, changed)) or any(
                     classify.primary_code(changed[s]) != classify.primary_code(coded[s]) for s in quoted.intersection(changed))
                 if moved:
                     row["findings_rechecked"] = True
@@ -117,9 +113,17 @@ def hinge_keywords(table: pd.DataFrame) -> pd.DataFrame:
     return hinge.sort_values(["codings_changed", "code_id", "keyword"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
 
 
-def _keyword(codebook: Codebook, code_id: str, term: str, lang: str) -> Keyword:
-    """The codebook keyword behind a piece of evidence (evidence records the term as written)."""
-    return next(k for k in codebook.code(code_id).keywords if k.term == term and k.lang == lang)
+def _fired(matcher: classify.Matcher, answers: pd.DataFrame) -> dict[tuple[str, Keyword], list[str]]:
+    """(code, keyword) -> the segments where the keyword occurs, in segment order, whether or not its code
+    was assigned there: an occurrence can still change the codes around it (see the module doc)."""
+    fired: dict[tuple[str, Keyword], list[str]] = {}
+    for lang, texts in answers.groupby("lang", sort=False)["text"]:
+        found = matcher.find_all([classify.without_pseudonyms(classify.segment_text(t)) for t in texts], lang)
+        for segment_id, (hits, _) in zip(texts.index, found):
+            for code_id, keyword in dict.fromkeys((h.code_id, h.keyword) for h in hits if isinstance(h.keyword, Keyword)):
+                fired.setdefault((code_id, keyword), []).append(segment_id)
+    order = {segment_id: n for n, segment_id in enumerate(answers.index)}
+    return {key: sorted(segments, key=order.__getitem__) for key, segments in fired.items()}
 
 
 def _check_current(study: Study, coded: dict) -> None:
@@ -152,13 +156,27 @@ def _finding_inputs(coded: dict, answers: pd.DataFrame, code_id: str, role: str 
     return frozenset(informants), findings.status_of(len(reporting), len(informants))
 
 
-def _changes(coded: dict, changed: dict, code_id: str) -> dict:
-    before = {s: {c.code_id: c.status for c in coded[s] if c.code_id == code_id} for s in changed}
-    after = {s: {c.code_id: c.status for c in changed[s] if c.code_id == code_id} for s in changed}
-    gained = sum(1 for s in changed if code_id in after[s] and code_id not in before[s])
-    lost = sum(1 for s in changed if code_id in before[s] and code_id not in after[s])
-    flipped = sum(1 for s in changed if code_id in before[s] and code_id in after[s] and before[s][code_id] != after[s][code_id])
+def _in_role(study: Study, answers: pd.DataFrame, coded: list, segments) -> dict:
+    """Segment id -> its codings as ``seci code`` keeps them (a group with ``roles`` only in those roles' answers)."""
+    return {s: classify.in_role(codings, answers.at[s, "role"], study.codebook) for s, codings in zip(segments, coded)}
+
+
+def _changes(coded: dict, changed: dict) -> dict:
+    """Codings gained, lost and statuses flipped over every code of the segments coded again."""
+    gained = lost = flipped = 0
+    for s in changed:
+        before = {c.code_id: c.status for c in coded[s]}
+        after = {c.code_id: c.status for c in changed[s]}
+        gained += len(after.keys() - before.keys())
+        lost += len(before.keys() - after.keys())
+        flipped += sum(1 for code_id in before.keys() & after.keys() if before[code_id] != after[code_id])
     return {"codings_gained": gained, "codings_lost": lost, "statuses_flipped": flipped, "codings_changed": gained + lost + flipped}
+
+
+def _codes_changed(coded: dict, changed: dict) -> set[str]:
+    """The codes whose coding (presence or status) differs in a segment coded again."""
+    return {code_id for s in changed
+            for code_id, _ in {(c.code_id, c.status) for c in coded[s]} ^ {(c.code_id, c.status) for c in changed[s]}}
 
 
 def _recoded_study(study: Study, coded: dict) -> Study:

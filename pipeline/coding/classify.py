@@ -6,8 +6,10 @@ For each segment, in the segment's language (matching rules: :mod:`pipeline.codi
   and the character offsets ``[start, end)`` of the words it matched (``text[start:end]``).
   Within one code each stretch of text counts once: a keyword inside a longer matched keyword of the
   same code ("diskusi" inside "diskusi kelompok") adds nothing.
-- **Score** of a code: the sum of the weights of its evidence. Every code whose score reaches its
-  threshold is assigned (multi-label).
+- **Score** of a code: the sum of the weights of its evidence; a keyword inside a longer keyword of
+  another code is not evidence of its own. Every code whose score reaches its threshold is assigned
+  (multi-label), except one of a group with ``min_share`` that scores below that share of its group's
+  best; ``seci code`` codes a group with ``roles`` only in those informants' answers.
 - **Primary code**: the assigned code with the highest score; ties go to the code that comes first
   in the codebook.
 - **Status**: ``barrier`` when a barrier cue of the codebook ("belum", "not yet", ...) bears on one of
@@ -191,7 +193,7 @@ def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Match
 
 def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, rules: StatusRules) -> list[Coding]:
     by_code: dict[str, list[Hit]] = {}
-    for hit in hits:
+    for hit in _not_inside_another_codes(hits):
         by_code.setdefault(hit.code_id, []).append(hit)
     positions = codebook.code_positions
     assigned: dict[str, tuple[float, tuple[Hit, ...]]] = {}
@@ -204,12 +206,41 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
         score = round(sum([hit.keyword.weight for hit in evidence]), 6)
         if score >= code.threshold:
             assigned[code_id] = score, evidence
+    if codebook.min_shares:
+        assigned = _strong_enough(assigned, codebook)
     if not assigned:
         return []
     keywords = [hit for hit in hits if not isinstance(hit.keyword, Pattern)]  # in text order; patterns come after
     barriers = rules.barriers(text, {code_id: evidence for code_id, (_, evidence) in assigned.items()}, keywords, words)
     return [Coding(code_id, score, BARRIER if code_id in barriers else PRACTICE, evidence)
             for code_id, (score, evidence) in assigned.items()]
+
+
+def _not_inside_another_codes(hits: list[Hit]) -> list[Hit]:
+    """The hits minus each keyword hit that lies inside a longer keyword hit of another code: "bersama"
+    (together) in "folder bersama" (a shared folder) is the folder's word, not a second sense of its own.
+    Patterns are kept. Sorted by start (the longer first), a hit is compared only with the hits that
+    start before its end, so a long text stays linear."""
+    keywords = sorted((hit for hit in hits if not isinstance(hit.keyword, Pattern)), key=lambda hit: (hit.start, -hit.end))
+    inside = set()
+    for n, hit in enumerate(keywords):
+        for other in keywords[n + 1:]:
+            if other.start >= hit.end:
+                break
+            if other.code_id != hit.code_id and other.end <= hit.end and other.end - other.start < hit.end - hit.start:
+                inside.add(other)
+    return [hit for hit in hits if hit not in inside] if inside else hits
+
+
+def _strong_enough(assigned: dict[str, tuple[float, tuple[Hit, ...]]], codebook: Codebook) -> dict:
+    """The assigned codes minus those of a group with a ``min_share`` that score below that share of the
+    group's highest score in the text: one weak word beside a strong mode is not a second mode."""
+    group_of = codebook.code_groups
+    top: dict[str, float] = {}
+    for code_id, (score, _) in assigned.items():
+        top[group_of[code_id]] = max(score, top.get(group_of[code_id], 0.0))
+    return {code_id: (score, evidence) for code_id, (score, evidence) in assigned.items()
+            if score >= codebook.min_shares.get(group_of[code_id], 0.0) * top[group_of[code_id]]}
 
 
 def _counted(hits: list[Hit]) -> tuple[Hit, ...]:
@@ -239,19 +270,30 @@ def primary_code(codings: list[Coding]) -> str:
 
 def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """codings.csv for the informants' segments (interviewer turns are never coded): one row per
-    segment x assigned code, segments in their order, codes in codebook order."""
+    segment x assigned code, segments in their order, codes in codebook order. A group with ``roles``
+    in the codebook is coded only in the answers of informants of those roles."""
     import pandas as pd
 
     matcher = compile_codebook(codebook)
     coder = codebook.coder
     answers = segments[segments["speaker"] == "informant"]
     coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
+    roles = answers["role"] if "role" in answers.columns else [None] * len(answers)  # no role: every group
     rows = [
         (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
-        for segment_id, codings in zip(answers["segment_id"], coded)
-        for coding in codings
+        for segment_id, role, codings in zip(answers["segment_id"], roles, coded)
+        for coding in in_role(codings, role, codebook)
     ]
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
+
+
+def in_role(codings: list[Coding], role: str | None, codebook: Codebook) -> list[Coding]:
+    """The codings of an answer by an informant of ``role`` that the codebook codes there: a group with
+    ``roles`` only in those roles' answers. Every coding when the role is unknown (None)."""
+    if role is None or not codebook.roles:
+        return codings
+    group_of = codebook.code_groups
+    return [coding for coding in codings if role in codebook.roles.get(group_of[coding.code_id], (role,))]
 
 
 def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook, *,

@@ -23,7 +23,7 @@ import yaml
 
 from pipeline.contracts import (
     CLASSIFIER_CODER_PREFIX, DEFAULT_CODEBOOK, LANGUAGES, MAX_BARRIER_WINDOW, MAX_CODES, MAX_TERM_CHARS, MAX_TERMS,
-    MAX_WEIGHT, SECI_MODES,
+    MAX_WEIGHT, ROLES, SECI_MODES,
 )
 from pipeline.errors import CodebookError, shown
 from pipeline.yaml_reader import read_yaml
@@ -41,6 +41,7 @@ UNWRITTEN = "TODO"
 
 LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
 TOP_LEVEL_KEYS = ("name", "version", "description", "threshold", "barrier", "patterns", "groups", "codes")
+GROUP_KEYS = ("label", "min_share", "roles")
 CODE_KEYS = ("id", "group", "label", "definition", "include", "exclude", "examples", "threshold", "keywords", "patterns")
 PATTERN_KEYS = ("window", "result_markers", "source_markers", "word_sets")
 DEFAULT_PATTERN_WINDOW = 12
@@ -129,6 +130,10 @@ class Codebook:
     # list name (STATUS_WORD_LISTS) -> lang -> terms; a list the codebook leaves out is absent
     status_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     pattern_words: PatternWords = PatternWords()
+    # group id -> share of the group's top score in a text that its other codes need to be assigned too
+    min_shares: dict[str, float] = field(default_factory=dict)
+    # group id -> the informant roles in whose answers its codes are coded (absent: every role)
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def status_terms(self, name: str, lang: str) -> tuple[str, ...]:
         """The terms of one barrier-section list (``cues`` or one of :data:`STATUS_WORD_LISTS`) in ``lang``."""
@@ -161,6 +166,11 @@ class Codebook:
     def code_positions(self) -> dict[str, int]:
         """Each code id's place in the codebook order."""
         return {code.id: n for n, code in enumerate(self.codes)}
+
+    @functools.cached_property
+    def code_groups(self) -> dict[str, str]:
+        """Each code id's group."""
+        return {code.id: code.group for code in self.codes}
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -288,12 +298,12 @@ class _Validator(Schema):
         threshold = self.weight(data["threshold"], ("threshold",)) if "threshold" in data else DEFAULT_THRESHOLD
         window, cues, status_words = self.barrier(data.get("barrier"))
         self.pattern_words = self.patterns_section(data.get("patterns"))
-        groups = self.groups(data["groups"])
+        groups, min_shares, roles = self.groups(data["groups"])
         codes = self.codes(data["codes"], groups, threshold)
         return Codebook(
             name=name, version=version, source=self.source, description=description, groups=groups,
             codes=codes, barrier_window=window, barrier_cues=cues, threshold=threshold, status_words=status_words,
-            pattern_words=self.pattern_words,
+            pattern_words=self.pattern_words, min_shares=min_shares, roles=roles,
         )
 
     def plain_terms(self, value: Any, path: tuple, what: str) -> tuple[str, ...]:
@@ -358,17 +368,28 @@ class _Validator(Schema):
                  for name in ("cues", *STATUS_WORD_LISTS) if name in value}
         return window, lists.pop("cues", {}), lists
 
-    def groups(self, value: Any) -> dict[str, dict[str, str]]:
+    def groups(self, value: Any) -> tuple[dict[str, dict[str, str]], dict[str, float], dict[str, tuple[str, ...]]]:
+        """The groups' labels, and the ``min_share`` and ``roles`` of the groups that set them."""
         path = ("groups",)
         if not isinstance(value, dict) or not value:
             self.fail(path, f"must be a non-empty mapping of group id to its label, not {kind(value)}")
-        groups = {}
+        groups, min_shares, roles = {}, {}, {}
         for group_id, group in value.items():
             if not isinstance(group_id, str) or not IDENTIFIER.fullmatch(group_id):
                 self.fail(path + (group_id,), f"group id {shown(group_id)} must be lower-case letters, digits and _")
-            self.mapping(group, path + (group_id,), ("label",), required=("label",))
+            self.mapping(group, path + (group_id,), GROUP_KEYS, required=("label",))
             groups[group_id] = self.texts(group["label"], path + (group_id, "label"))
-        return groups
+            if "min_share" in group:
+                min_shares[group_id] = self.number(group["min_share"], path + (group_id, "min_share"), most=1)
+            if "roles" in group:
+                roles[group_id] = self.roles(group["roles"], path + (group_id, "roles"))
+        return groups, min_shares, roles
+
+    def roles(self, value: Any, path: tuple) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value or any(role not in ROLES for role in value) or len(set(value)) < len(value):
+            self.fail(path, f"must be a list of roles, each once, from {', '.join(ROLES)}; not {shown(value)}",
+                      fix="write e.g. roles: [librarian]")
+        return tuple(value)
 
     def codes(self, value: Any, groups: dict, default_threshold: float) -> tuple[Code, ...]:
         codes: list[Code] = []
@@ -453,7 +474,10 @@ def codebook_to_yaml(codebook: Codebook) -> str:
                                                      ("source_markers", words.source_markers)) if markers},
                             "word_sets": {name: {lang: list(terms) for lang, terms in terms_by_lang.items()}
                                           for name, terms_by_lang in words.word_sets.items()}}
-    data["groups"] = {group_id: {"label": dict(label)} for group_id, label in codebook.groups.items()}
+    data["groups"] = {group_id: {"label": dict(label),
+                                 **({"min_share": codebook.min_shares[group_id]} if group_id in codebook.min_shares else {}),
+                                 **({"roles": list(codebook.roles[group_id])} if group_id in codebook.roles else {})}
+                      for group_id, label in codebook.groups.items()}
     data["codes"] = [_code_data(code, codebook.threshold) for code in codebook.codes]
     header = f"# Codebook '{codebook.name}' for seci-kit: the format is described in docs/codebook.md.\n"
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
