@@ -6,8 +6,8 @@ For each segment, in the segment's language (matching rules: :mod:`pipeline.codi
   and the character offsets ``[start, end)`` of the words it matched (``text[start:end]``).
   Within one code each stretch of text counts once: a keyword inside a longer matched keyword of the
   same code ("diskusi" inside "diskusi kelompok") adds nothing.
-- **Score** of a code: the sum of the weights of its evidence; a keyword inside a longer keyword of
-  another code is not evidence of its own. Every code whose score reaches its threshold is assigned
+- **Score** of a code: the sum of the weights of its evidence; a keyword that modifies a longer keyword
+  of another code ("bersama" in "folder bersama") is not evidence of its own, the head of that term is. Every code whose score reaches its threshold is assigned
   (multi-label), except one of a group with ``min_share`` that scores below that share of its group's
   best; ``seci code`` codes a group with ``roles`` only in those informants' answers.
 - **Primary code**: the assigned code with the highest score; ties go to the code that comes first
@@ -193,7 +193,7 @@ def classify_texts(texts: Sequence[object], langs: Sequence[str], matcher: Match
 
 def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, rules: StatusRules) -> list[Coding]:
     by_code: dict[str, list[Hit]] = {}
-    for hit in _not_inside_another_codes(hits):
+    for hit in _not_inside_another_codes(hits, rules.head_first):
         by_code.setdefault(hit.code_id, []).append(hit)
     positions = codebook.code_positions
     assigned: dict[str, tuple[float, tuple[Hit, ...]]] = {}
@@ -216,18 +216,21 @@ def _codings(text: str, hits: list[Hit], words: list[Word], codebook: Codebook, 
             for code_id, (score, evidence) in assigned.items()]
 
 
-def _not_inside_another_codes(hits: list[Hit]) -> list[Hit]:
-    """The hits minus each keyword hit that lies inside a longer keyword hit of another code: "bersama"
+def _not_inside_another_codes(hits: list[Hit], head_first: bool) -> list[Hit]:
+    """The hits minus each keyword hit that modifies a longer keyword hit of another code: "bersama"
     (together) in "folder bersama" (a shared folder) is the folder's word, not a second sense of its own.
-    Patterns are kept. Sorted by start (the longer first), a hit is compared only with the hits that
-    start before its end, so a long text stays linear."""
+    The head of the longer term keeps its sense: "pelatihan" in "pelatihan IT" and "training" in "IT
+    training" are a training (the head comes first in Indonesian, last in English). Patterns are kept.
+    Sorted by start (the longer first), a hit is compared only with the hits that start before its end,
+    so a long text stays linear."""
     keywords = sorted((hit for hit in hits if not isinstance(hit.keyword, Pattern)), key=lambda hit: (hit.start, -hit.end))
     inside = set()
     for n, hit in enumerate(keywords):
         for other in keywords[n + 1:]:
             if other.start >= hit.end:
                 break
-            if other.code_id != hit.code_id and other.end <= hit.end and other.end - other.start < hit.end - hit.start:
+            if (other.code_id != hit.code_id and other.end <= hit.end and other.end - other.start < hit.end - hit.start
+                    and (other.start != hit.start if head_first else other.end != hit.end)):
                 inside.add(other)
     return [hit for hit in hits if hit not in inside] if inside else hits
 

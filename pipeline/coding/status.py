@@ -25,12 +25,12 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
 - **Not a denied perfection.** A negation of an extreme (``extremes``), within three words before it or
   with the extreme in the condition just before ("belum sempurna", "not yet fully at its best", "kalau
   ditanya sudah sempurna, belum"), grants all but the best: no barrier. "Belum maksimal" still is one.
-- **Not a phrase of another sense.** An evidence term that modifies a longer term of another code (say
-  "bersama" inside a combination phrase "penyimpanan bersama") or lies inside a longer ``other_senses``
-  phrase ("folder bersama", "put together") has another sense, and no cue bears on it for its own code.
-  The head of the longer term keeps its sense: "pelatihan" in "pelatihan IT", "training" in "IT
-  training" (Indonesian puts the head first, English last). So does a term that modifies a
-  ``documents`` noun: "hasil diskusi", "laporan pelatihan", "discussion results" name documents.
+- **Not a phrase of another sense.** An evidence term inside a longer ``other_senses`` phrase
+  ("folder bersama", "put together") has another sense, and no cue bears on it for its own code. (A
+  term that modifies a longer term of another code, "bersama" in "penyimpanan bersama", is no
+  evidence at all; the head keeps its sense, "pelatihan" in "pelatihan IT": see
+  :mod:`pipeline.coding.classify`.) Nor does one that modifies a ``documents`` noun: "hasil diskusi",
+  "laporan pelatihan", "discussion results" name documents.
 - **Not the speaker's uncertainty, not a cue at all.** A cue inside a hedge (``hedges``: "kurang tahu",
   "don't know", "belum pernah", "tidak perlu datang") says nothing the library lacks; one inside a
   ``non_cues`` word or phrase ("tidak hanya", "not only", "sebelum") is no cue, and a suggestion inside
@@ -327,16 +327,9 @@ class _Reading:
         return self.first_suggested <= self.sentence(hit.start)
 
     def other_sense(self, hit: Hit) -> bool:
-        """Whether the hit modifies a longer hit of another code ("bersama" in "penyimpanan bersama"; its
-        head, "pelatihan" in "pelatihan IT", keeps its sense) or lies inside a longer phrase of the
-        ``other_senses`` list (either starts at most a term's length before it)."""
-        low = bisect_left(self.hit_starts, hit.start - 2 * MAX_TERM_CHARS)
-        head_first = self.rules.head_first
-        if any(other.code_id != hit.code_id and other.start <= hit.start and hit.end <= other.end
-               and other.end - other.start > hit.end - hit.start
-               and (other.start != hit.start if head_first else other.end != hit.end)
-               for other in self.hits[low:bisect_right(self.hit_starts, hit.start)]):
-            return True
+        """Whether the hit lies inside a longer phrase of the ``other_senses`` list (which starts at most a
+        term's length before it) or names a document. (A keyword that modifies a longer keyword of another
+        code is no evidence at all: :mod:`pipeline.coding.classify`.)"""
         low = bisect_left(self.word_starts, hit.start - 2 * MAX_TERM_CHARS)
         before = self.words[low:bisect_right(self.word_starts, hit.start)]
         if any("other_senses" in word.kinds and word.start <= hit.start and hit.end <= word.end
