@@ -244,15 +244,24 @@ def code_command(args: argparse.Namespace) -> int:
 
 
 def score_corpus_command(args: argparse.Namespace) -> int:
-    from pipeline.analysis.reference_corpus import HELD_OUT, misses, score_corpus, score_table
+    import datetime
+
+    from pipeline.analysis.reference_corpus import HELD_OUT, misses, record_held_out_score, score_corpus, score_table
     from pipeline.coding.codebook import load_codebook
     from pipeline.contracts import SECI_CORPUS_FILE
 
     if args.misses and args.split == HELD_OUT:
         raise SeciError(f"--misses lists development passages only: the {HELD_OUT} split's passages are not to be "
                         "looked at; see `seci score-corpus --help`")
+    if args.record and args.split != HELD_OUT:
+        raise SeciError(f"--record keeps the one scoring of the held-out split: use it with --split {HELD_OUT}")
     codebook = load_codebook(args.codebook)
     corpus = Path(args.root) / SECI_CORPUS_FILE
+    if args.record:
+        record = record_held_out_score(args.root, codebook, datetime.date.today().isoformat())
+        print(f"SECI reference corpus, split {HELD_OUT}, scored once and recorded, codebook {record['codebook']}")
+        print(score_table(record["scores"]).to_string(index=False, float_format="{:.3f}".format))
+        return 0
     if args.misses:
         print(misses(codebook, corpus, args.split).to_string(index=False, max_colwidth=200))
         return 0
@@ -519,6 +528,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     score.add_argument("--misses", action="store_true",
                        help="list the passages whose primary mode is not the source's, for tuning (not test2)")
+    score.add_argument("--record", action="store_true",
+                       help="score test2 once and keep the result in data/reference/seci_corpus/test2_score.json "
+                       "(refused when it is already there)")
     score.set_defaults(handler=score_corpus_command)
 
     refine = commands.add_parser(

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analysis.reference_corpus import NO_MODE, mode_scores, read_passages, score_corpus, score_table
+from pipeline.analysis.reference_corpus import (
+    NO_MODE,
+    mode_scores,
+    read_passages,
+    recorded_held_out_scores,
+    score_corpus,
+    score_table,
+)
 from pipeline.cli import main
 from pipeline.coding.codebook import load_codebook
 from pipeline.contracts import SECI_CORPUS_FILE
@@ -135,3 +142,28 @@ def test_seci_score_corpus_never_lists_held_out_passages(tmp_path, capsys):
     assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--misses"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "development passages only" in err and "Held-out passage" not in err
+
+
+def test_seci_score_corpus_records_the_held_out_split_once_and_refuses_a_second_scoring(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--record"]) == 0
+    record_path = tmp_path / SECI_CORPUS_FILE.with_name("test2_score.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    expected = score_corpus(load_codebook(), tmp_path / SECI_CORPUS_FILE, "test2")
+    assert record["split"] == "test2" and record["scores"] == expected and record["passages"] == expected["all"]["n"]
+    assert record["codebook"] == load_codebook().coder
+    recorded = recorded_held_out_scores(tmp_path)
+    assert [r["split"] for r in recorded] == ["test2"] and recorded[0]["scores"].equals(score_table(expected))
+    capsys.readouterr()
+    kept = record_path.read_bytes()
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--record"]) == 2
+    err = capsys.readouterr().err
+    assert "test2_score.json" in err and "already scored once" in err
+    assert record_path.read_bytes() == kept
+
+
+def test_seci_score_corpus_records_only_the_held_out_split(tmp_path, capsys):
+    write_corpus(tmp_path)
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1", "--record"]) == 2
+    assert "--split test2" in capsys.readouterr().err
+    assert not list(tmp_path.rglob("*_score.json"))

@@ -22,7 +22,7 @@ from pipeline.analysis.findings import load_article_findings
 from pipeline.analysis.study import load_study
 from pipeline.coding.classify import classify_text, code_site, compile_codebook
 from pipeline.coding.codebook import codebook_from_dict
-from pipeline.contracts import CODING_COLUMNS, SECI_CORPUS_TEST_SCORE, processed_site_dir, reference_codings_path
+from pipeline.contracts import CODING_COLUMNS, SECI_CORPUS_FILE, processed_site_dir, reference_codings_path
 from pipeline.errors import InputError
 from pipeline.files import write_csv
 from pipeline.report import review
@@ -282,28 +282,30 @@ def test_human_codings_are_read_with_their_status_from_the_processed_folder(root
 
 
 def test_the_development_corpus_part_shows_the_scores_it_is_given_or_says_it_has_none():
-    missing = validation.development_corpus(None, None, "keyword-x", "en")
+    missing = validation.development_corpus(None, [], "keyword-x", "en")
     assert not missing.tables and text("validation.corpus_not_scored", "en") in missing.markdown
     assert text("validation.corpus_test_none", "en") in missing.markdown
     scores = pd.DataFrame({"lang": ["en", "id", "all"], "n": [3, 2, 5], "kappa": [0.5, 0.25, 0.4]})
-    part = validation.development_corpus(scores, None, "keyword-x", "id")
+    part = validation.development_corpus(scores, [], "keyword-x", "id")
     assert [t.name for t in part.tables] == ["validation_corpus_dev"] and part.tables[0].frame.equals(scores)
     assert "in-sample" in part.markdown and text("validation.h_corpus", "id") in part.markdown
 
 
-def test_the_test_part_is_shown_as_recorded_and_says_whether_it_is_this_reports_codebook(tmp_path):
-    assert reference_corpus.recorded_test_score(tmp_path) is None
-    path = tmp_path / SECI_CORPUS_TEST_SCORE
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"scored": "2026-12-06", "codebook": "keyword-x", "passages": 5,
-                                "scores": {"en": {"n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}}}))
-    test = reference_corpus.recorded_test_score(tmp_path)
-    assert test["scores"].to_dict("records") == [{"lang": "en", "n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}]
-    same = validation.development_corpus(None, test, "keyword-x", "en")
-    assert [t.name for t in same.tables] == ["validation_corpus_test"]
-    assert "2026-12-06" in same.markdown and text("validation.corpus_test_same", "en") in same.markdown
-    other = validation.development_corpus(None, test, "keyword-y", "en")
-    assert code_span("keyword-y") in other.markdown and text("validation.corpus_test_same", "en") not in other.markdown
-    path.write_text('{"scored": "2026-12-06"}')
-    with pytest.raises(InputError, match="test_score.json: not a recorded score"):
-        reference_corpus.recorded_test_score(tmp_path)
+def test_each_held_out_split_is_shown_as_recorded_and_says_whether_it_is_this_reports_codebook(tmp_path):
+    assert reference_corpus.recorded_held_out_scores(tmp_path) == []
+    folder = (tmp_path / SECI_CORPUS_FILE).parent
+    folder.mkdir(parents=True)
+    for split, coder in [("test1", "keyword-x"), ("test2", "keyword-y")]:
+        (folder / f"{split}_score.json").write_text(json.dumps({"scored": "2026-12-06", "codebook": coder, "passages": 5,
+            "scores": {"en": {"n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}}}))
+    held_out = reference_corpus.recorded_held_out_scores(tmp_path)
+    assert [record["split"] for record in held_out] == ["test1", "test2"]
+    assert held_out[0]["scores"].to_dict("records") == [{"lang": "en", "n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}]
+    part = validation.development_corpus(None, held_out, "keyword-y", "en")
+    assert [t.name for t in part.tables] == ["validation_corpus_test1", "validation_corpus_test2"]
+    first, second = part.markdown.split("test2 (5 passages)")
+    assert code_span("keyword-y") in first and text("validation.corpus_test_same", "en") not in first
+    assert text("validation.corpus_test_same", "en") in second
+    (folder / "test1_score.json").write_text('{"scored": "2026-12-06"}')
+    with pytest.raises(InputError, match="test1_score.json: not a recorded score"):
+        reference_corpus.recorded_held_out_scores(tmp_path)

@@ -29,8 +29,9 @@ import pandas as pd
 from pipeline.analysis.agreement import NO_CODE, cohen_kappa, percent_agreement, precision_recall_f1
 from pipeline.coding.classify import classify_texts, compile_codebook
 from pipeline.coding.codebook import Codebook
-from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_TEST_SCORE, SECI_MODES
+from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_SCORED_SPLITS, SECI_MODES
 from pipeline.errors import InputError
+from pipeline.files import write_text
 
 SPLITS = ("dev", "test1", "test2")
 DEVELOPMENT = "development"  # the splits one may look at and tune on, together
@@ -125,21 +126,45 @@ def development_scores(root: str | Path, codebook: Codebook) -> pd.DataFrame | N
     return score_table(score_corpus(codebook, path)) if path.is_file() else None
 
 
-def recorded_test_score(root: str | Path) -> dict | None:
-    """The score of split ``test1`` as it was recorded when it was scored, once, with codebook 2.0
-    (``test_score.json``: ``scored``, ``codebook``, ``passages``, ``scores`` as :func:`score_corpus` gives
-    them); None when never scored. It is read, not recomputed: it is the one figure codebook 2.0 got on
-    text nobody had tuned on (test1 is development data since codebook 2.1)."""
-    path = Path(root) / SECI_CORPUS_TEST_SCORE
-    if not path.is_file():
-        return None
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        return {"scored": str(record["scored"]), "codebook": str(record["codebook"]), "passages": int(record["passages"]),
-                "scores": score_table(record["scores"])}
-    except (ValueError, KeyError, TypeError) as error:
-        raise InputError(path, f"not a recorded score ({error})",
-                         fix="write it from `seci score-corpus --split test1 --json` with scored, codebook and passages") from None
+def score_record_path(root: str | Path, split: str) -> Path:
+    """Where the one scoring of a held-out split is kept: ``<split>_score.json`` beside the passages."""
+    return (Path(root) / SECI_CORPUS_FILE).with_name(f"{split}_score.json")
+
+
+def record_held_out_score(root: str | Path, codebook: Codebook, scored: str) -> dict:
+    """Score the held-out split once and keep the result (``seci score-corpus --split test2 --record``).
+
+    Refuses when the split already has a record: a held-out split gives one honest figure, for the
+    codebook it was first scored with; a later codebook needs passages nobody has tuned on."""
+    target = score_record_path(root, HELD_OUT)
+    if target.exists():
+        raise InputError(target, f"the {HELD_OUT} split was already scored once; a held-out split is not scored again",
+                         fix="score a new codebook on a new held-out split that nobody tuning it has looked at")
+    passages = read_passages(Path(root) / SECI_CORPUS_FILE, HELD_OUT)
+    record = {"split": HELD_OUT, "scored": scored, "codebook": codebook.coder, "passages": len(passages),
+              "scores": score_corpus(codebook, Path(root) / SECI_CORPUS_FILE, HELD_OUT)}
+    write_text(target, json.dumps(record, indent=2, allow_nan=False) + "\n")
+    return record
+
+
+def recorded_held_out_scores(root: str | Path) -> list[dict]:
+    """The held-out splits' scores as they were recorded when each was scored, once (``split``,
+    ``scored``, ``codebook``, ``passages``, ``scores`` as :func:`score_table`), in split order; the
+    splits never scored are left out. Read, never recomputed: a report does not score a held-out split
+    again (test1 was scored with codebook 2.0 and is development data since 2.1)."""
+    records = []
+    for split in SECI_CORPUS_SCORED_SPLITS:
+        path = score_record_path(root, split)
+        if not path.is_file():
+            continue
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            records.append({"split": split, "scored": str(record["scored"]), "codebook": str(record["codebook"]),
+                            "passages": int(record["passages"]), "scores": score_table(record["scores"])})
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(path, f"not a recorded score ({error})",
+                             fix=f"write it with `seci score-corpus --split {split} --record`") from None
+    return records
 
 
 def misses(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = DEVELOPMENT) -> pd.DataFrame:

@@ -252,25 +252,27 @@ def humans_among_themselves(study: Study, humans: pd.DataFrame, lang: str, resam
     ])
 
 
-def development_corpus(scores: pd.DataFrame | None, test: dict | None, coder: str, lang: str) -> Part:
+def development_corpus(scores: pd.DataFrame | None, held_out: list[dict], coder: str, lang: str) -> Part:
     """The classifier's scores on the development part of the SECI reference corpus, as the corpus
     scorer computes them (one row per language and for all, with the number of passages; ``None``: the
-    report says they were not computed), and the test part's score as recorded when it was scored once
-    (:func:`~pipeline.analysis.reference_corpus.recorded_test_score`), never recomputed here; ``coder`` is
-    this report's coder, to say whether the recorded score is of the same codebook."""
+    report says they were not computed), and each held-out split's score as recorded when it was scored
+    once (:func:`~pipeline.analysis.reference_corpus.recorded_held_out_scores`), never recomputed here;
+    ``coder`` is this report's coder, to say whether a recorded score is of the same codebook."""
     markdown = f"## {text('validation.h_corpus', lang)}\n\n" + text("validation.corpus_intro", lang)
     tables = []
     if scores is None:
         markdown += " " + text("validation.corpus_not_scored", lang)
     else:
         tables.append(Table("validation_corpus_dev", scores, text("validation.cap_corpus_dev", lang)))
-    if test is None:
+    if not held_out:
         markdown += "\n\n" + text("validation.corpus_test_none", lang)
-    else:
-        same = "corpus_test_same" if test["codebook"] == coder else "corpus_test_other"
-        markdown += "\n\n" + text("validation.corpus_test_scored", lang, date=test["scored"], n=test["passages"],
-                                   codebook=code_span(test["codebook"])) + " " + text(f"validation.{same}", lang, coder=code_span(coder))
-        tables.append(Table("validation_corpus_test", test["scores"], text("validation.cap_corpus_test", lang)))
+    for record in held_out:
+        same = "corpus_test_same" if record["codebook"] == coder else "corpus_test_other"
+        markdown += "\n\n" + text("validation.corpus_test_scored", lang, split=record["split"], date=record["scored"],
+                                   n=record["passages"], codebook=code_span(record["codebook"]))
+        markdown += " " + text(f"validation.{same}", lang, coder=code_span(coder))
+        tables.append(Table(f"validation_corpus_{record['split']}", record["scores"],
+                            text("validation.cap_corpus_test", lang, split=record["split"])))
     return Part(markdown, tables)
 
 
