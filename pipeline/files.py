@@ -45,7 +45,6 @@ TEMPORARY_SUFFIX = ".tmp"  # of the files atomic_path writes before renaming the
 MAX_DIGITS = 4300  # Python's own limit for turning an integer into text (sys.get_int_max_str_digits)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in decoded JSON, a surrogate left is one without its pair
 _SPLIT_TEXTS = "split the text into smaller ones (one per answer or paragraph)"
-csv.field_size_limit(MAX_TEXT_CHARS)  # the csv module's own limit is 131,072 characters
 
 
 @contextmanager

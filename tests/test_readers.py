@@ -359,3 +359,12 @@ def test_trailing_empty_cells_beyond_the_header_are_fine(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("speaker,text\nInforman,Ya,,\n", encoding="utf-8")
     assert read_transcript(path, labels=ID_LABELS) == [Turn("Informan", "Ya", 2)]
+
+
+@pytest.mark.parametrize("text", ["\u00af", "\u00a8 ja", "\u00b4", "\u2a74 hi"])
+def test_a_label_is_read_when_unicode_normalisation_widens_what_follows_it(tmp_path, text):
+    """NFKC turns these into a space and a combining mark, or "::=": the text after the label is kept."""
+    path = tmp_path / "t.txt"
+    path.write_text(f"Interviewer: What do you do?\nInformant: {text}\n", encoding="utf-8")
+    turns = read_transcript(path, labels=EN_LABELS)
+    assert [turn.speaker for turn in turns] == ["Interviewer", "Informant"] and turns[1].text == text

@@ -183,12 +183,15 @@ def split_label(line: str, known: re.Pattern | None) -> tuple[str, str] | None:
 
 
 def _after(line: str, prefix: str) -> str:
-    """The rest of ``line`` after its shortest start whose :func:`label_form` is ``prefix``.
+    """The rest of ``line`` after its shortest start whose :func:`label_form` begins with ``prefix``
+    (less its trailing spaces, which the caller strips from the text anyway).
 
-    Such a start exists: the prefix ends with the colon, a space or Markdown emphasis, and NFKC
-    composes none of these with the character that follows.
+    Not "is ``prefix``": NFKC can turn the first character of the text into a space and more (a macron
+    "¯" becomes a space and a combining macron) or a colon into more than one (U+2A74 "⩴" is "::="),
+    so no start need have exactly the prefix's form. The whole line always qualifies.
     """
-    return next(line[end:] for end in range(len(line) + 1) if label_form(line[:end]) == prefix)
+    prefix = prefix.rstrip()
+    return next(line[end:] for end in range(len(line) + 1) if label_form(line[:end]).startswith(prefix))
 
 
 # --- from labelled pieces to turns -----------------------------------------------------------------
