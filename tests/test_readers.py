@@ -182,6 +182,14 @@ def test_docx_title_lines_before_the_first_turn_are_metadata(tmp_path):
     assert read_transcript(path, labels=ID_LABELS) == [Turn("Pewawancara", "Halo.", 3), Turn("Informan", "Halo juga.", 4)]
 
 
+def test_docx_title_lines_are_skipped_even_when_the_site_has_not_listed_its_labels(tmp_path):
+    """Q/A not in speaker_labels: the turns still start at 'Q:', so ingest reports the unlisted label, not the title."""
+    path = _docx(tmp_path / "L3.docx", ["Interview 3 - Head of Digital Services", "Q: What does your unit do?",
+                                        "A: We run the repository."])
+    assert read_transcript(path, labels=EN_LABELS) == [Turn("Q", "What does your unit do?", 2),
+                                                       Turn("A", "We run the repository.", 3)]
+
+
 def test_a_line_opening_with_a_label_but_no_colon_is_an_error_naming_file_and_line(tmp_path):
     path = tmp_path / "L1.txt"
     path.write_text("Interviewer: Who writes the guides?\nInformant: We do.\nInterviewer Where do those guides end up?\n",

@@ -462,12 +462,18 @@ def _odt_text(element: ElementTree.Element) -> str:
 
 def _labelled_paragraphs(paragraphs: list[str], path: Path, labels: Sequence[str]) -> list[Turn]:
     """Paragraphs as labelled lines; a word-processor document's title and heading lines before the
-    first paragraph with a configured label are metadata (researchers head their documents), not turns."""
+    first paragraph with a configured label are metadata (researchers head their documents), not turns.
+
+    When no paragraph opens with a configured label, the turns start at the first one that looks like a
+    label, so that ingest names the label the site has not listed instead of calling the title stray text.
+    """
     for number, paragraph in enumerate(paragraphs, 1):
         _check_line(paragraph, number, path)
     lines = [(number, line) for number, paragraph in enumerate(paragraphs, 1) for line in paragraph.split("\n")]
     known = _known_label_pattern(labels)
-    first = next((i for i, (_, line) in enumerate(lines) if known and known.match(line)), 0)
+    first = next((i for i, (_, line) in enumerate(lines) if known and known.match(line)), None)
+    if first is None:
+        first = next((i for i, (_, line) in enumerate(lines) if split_label(line, known)), 0)
     return _labelled_lines(lines[first:], path, labels)
 
 
