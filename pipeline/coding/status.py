@@ -195,6 +195,7 @@ class _Reading:
         self._lowered: str | None = None
         words = sorted(words, key=lambda word: word.start)
         self.words, self.word_starts = words, [word.start for word in words]
+        self._starts: dict[str, list[int]] = {}  # list -> the starts of its words, when first asked
         cancelled = self._cancelled(words)
         self.cues = [word for n, word in enumerate(words) if "cues" in word.kinds and n not in cancelled]
         self.attributes = {cue.start for cue in self.cues  # "difficult records": the cue describes the noun after it
@@ -268,8 +269,11 @@ class _Reading:
 
     def _has_word(self, kind: str, start: int, end: int) -> bool:
         """Whether a status word of the list ``kind`` starts in ``text[start:end]``."""
-        at = bisect_left(self.word_starts, start)
-        return any(kind in word.kinds for word in self.words[at:bisect_left(self.word_starts, end)])
+        if kind not in self._starts:
+            self._starts[kind] = [word.start for word in self.words if kind in word.kinds]
+        starts = self._starts[kind]
+        at = bisect_left(starts, start)
+        return at < len(starts) and starts[at] < end
 
     def _negated_negative(self, words: list[Word], n: int) -> tuple[int, ...]:
         """The negation ``words[n]`` and the negative word it cancels, or nothing."""
@@ -280,8 +284,8 @@ class _Reading:
         sempurna", "not yet fully at its best") or stands in the condition just before its clause ("kalau
         ditanya sudah sempurna, belum"); with the extreme, or nothing."""
         found = self._negation_before(words, n, "extremes")
-        if found:
-            return found
+        if found or not self._has_word("extremes", self.sentence_span(self.sentence(words[n].start))[0], words[n].start):
+            return found  # no extreme before it in its sentence: no condition naming one either
         clause = self.clause_of(words[n].start)
         before = self.clause_before(clause) if clause.kind == MAIN else None
         if before is not None and before.kind == CONDITIONAL and self._has_word("extremes", before.start, before.end):
@@ -352,9 +356,9 @@ class _Reading:
         describing it) with fewer than ``window`` words between, or closing the sentence in a clause of
         its own that names nothing ("menggabungkan semua laporan ..., tapi belum": the clause says
         what was not done)."""
-        clause = self.clause_of(hit.start)
         window = self.rules.window
         sentence = self.sentence(hit.start)
+        clause = None  # the hit's clause, read only when a cue in its sentence is near enough to need it
         after = bisect_left(self.cue_starts, hit.end)
         for at in range(after - 1, -1, -1):  # cues that start before the hit ends, nearest first
             cue = self.cues[at]
@@ -368,8 +372,10 @@ class _Reading:
                 continue
             if not self.stretches.fewer_words(cue.end, hit.start, window) or self.sentence(cue.start) != sentence:
                 break
-            if self.active(cue) and self.clause_of(cue.start).number == clause.number:
-                return True
+            if self.active(cue):
+                clause = clause or self.clause_of(hit.start)
+                if self.clause_of(cue.start).number == clause.number:
+                    return True
         for at in range(after, len(self.cues)):  # cues after the hit, nearest first
             cue = self.cues[at]
             if self.sentence(cue.start) != sentence:
@@ -377,6 +383,7 @@ class _Reading:
             if not self.active(cue) or cue.start in self.attributes:
                 continue
             other = self.clause_of(cue.start)
+            clause = clause or self.clause_of(hit.start)
             if other.number != clause.number and other.follows == clause.number and not self.describes(other, hit):
                 continue  # a relative clause about another word of the hit's clause
             if clause.number in (other.number, other.follows):
