@@ -60,6 +60,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.coding.matcher import trie_pattern
@@ -123,7 +125,7 @@ class StatusRules:
     def words(self, found: Iterable[tuple[int, int, int]]) -> list[Word]:
         """The matcher's occurrences ``(start, end, index into terms)`` as :class:`Word` objects."""
         kinds = self.kinds
-        return [Word(start, end, kinds[index]) for start, end, index in found]
+        return [_word((start, end, kinds[index])) for start, end, index in found]
 
     def barriers(self, text: str, evidence: dict[str, tuple[Hit, ...]], hits: list[Hit], words: list[Word]) -> set[str]:
         """The codes (keys of ``evidence``: each code's counted hits) whose coding is a barrier;
@@ -170,6 +172,10 @@ class StatusRules:
         return next(kind for term, kind in self._clause_words.items() if term.endswith("*") and word.startswith(term[:-1]))
 
 
+_word = partial(tuple.__new__, Word)  # Word from a tuple, without Python's call of Word.__new__
+_by_start = itemgetter(0)  # the start of a Hit or a Word
+
+
 def _alternatives(terms: Iterable[str]) -> str:
     """The terms as one regular expression: the plain ones as a trie (a few character tests settle a
     position, however many terms), then the globs; words of a phrase separated by one space."""
@@ -187,13 +193,13 @@ class _Reading:
 
     def __init__(self, rules: StatusRules, text: str, hits: list[Hit], words: list[Word]):
         self.rules, self.text = rules, text
-        self.hits = sorted(hits, key=lambda hit: hit.start)
+        self.hits = sorted(hits, key=_by_start)
         self.hit_starts = [hit.start for hit in self.hits]
         self.stretches = Stretches(text)
         self.sentence_ends = [found.start() for found in SENTENCE_END.finditer(text)]
         self._clauses: dict[int, tuple[list[Clause], list[int]]] = {}  # sentence -> its clauses and their starts
         self._lowered: str | None = None
-        words = sorted(words, key=lambda word: word.start)
+        words = sorted(words, key=_by_start)
         self.words, self.word_starts = words, [word.start for word in words]
         self._starts: dict[str, list[int]] = {}  # list -> the starts of its words, when first asked
         cancelled = self._cancelled(words)
