@@ -226,7 +226,8 @@ def _not_inside_another_codes(hits: list[Hit], head_first: bool) -> list[Hit]:
     keywords = sorted((hit for hit in hits if not isinstance(hit.keyword, Pattern)), key=lambda hit: (hit.start, -hit.end))
     inside = set()
     for n, hit in enumerate(keywords):
-        for other in keywords[n + 1:]:
+        for m in range(n + 1, len(keywords)):  # not a slice: copying the rest for each hit is quadratic
+            other = keywords[m]
             if other.start >= hit.end:
                 break
             if (other.code_id != hit.code_id and other.end <= hit.end and other.end - other.start < hit.end - hit.start

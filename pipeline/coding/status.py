@@ -60,6 +60,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.coding.matcher import trie_pattern
@@ -123,7 +125,7 @@ class StatusRules:
     def words(self, found: Iterable[tuple[int, int, int]]) -> list[Word]:
         """The matcher's occurrences ``(start, end, index into terms)`` as :class:`Word` objects."""
         kinds = self.kinds
-        return [Word(start, end, kinds[index]) for start, end, index in found]
+        return [_word((start, end, kinds[index])) for start, end, index in found]
 
     def barriers(self, text: str, evidence: dict[str, tuple[Hit, ...]], hits: list[Hit], words: list[Word]) -> set[str]:
         """The codes (keys of ``evidence``: each code's counted hits) whose coding is a barrier;
@@ -170,6 +172,10 @@ class StatusRules:
         return next(kind for term, kind in self._clause_words.items() if term.endswith("*") and word.startswith(term[:-1]))
 
 
+_word = partial(tuple.__new__, Word)  # Word from a tuple, without Python's call of Word.__new__
+_by_start = itemgetter(0)  # the start of a Hit or a Word
+
+
 def _alternatives(terms: Iterable[str]) -> str:
     """The terms as one regular expression: the plain ones as a trie (a few character tests settle a
     position, however many terms), then the globs; words of a phrase separated by one space."""
@@ -187,14 +193,15 @@ class _Reading:
 
     def __init__(self, rules: StatusRules, text: str, hits: list[Hit], words: list[Word]):
         self.rules, self.text = rules, text
-        self.hits = sorted(hits, key=lambda hit: hit.start)
+        self.hits = sorted(hits, key=_by_start)
         self.hit_starts = [hit.start for hit in self.hits]
         self.stretches = Stretches(text)
         self.sentence_ends = [found.start() for found in SENTENCE_END.finditer(text)]
         self._clauses: dict[int, tuple[list[Clause], list[int]]] = {}  # sentence -> its clauses and their starts
         self._lowered: str | None = None
-        words = sorted(words, key=lambda word: word.start)
+        words = sorted(words, key=_by_start)
         self.words, self.word_starts = words, [word.start for word in words]
+        self._starts: dict[str, list[int]] = {}  # list -> the starts of its words, when first asked
         cancelled = self._cancelled(words)
         self.cues = [word for n, word in enumerate(words) if "cues" in word.kinds and n not in cancelled]
         self.attributes = {cue.start for cue in self.cues  # "difficult records": the cue describes the noun after it
@@ -268,8 +275,11 @@ class _Reading:
 
     def _has_word(self, kind: str, start: int, end: int) -> bool:
         """Whether a status word of the list ``kind`` starts in ``text[start:end]``."""
-        at = bisect_left(self.word_starts, start)
-        return any(kind in word.kinds for word in self.words[at:bisect_left(self.word_starts, end)])
+        if kind not in self._starts:
+            self._starts[kind] = [word.start for word in self.words if kind in word.kinds]
+        starts = self._starts[kind]
+        at = bisect_left(starts, start)
+        return at < len(starts) and starts[at] < end
 
     def _negated_negative(self, words: list[Word], n: int) -> tuple[int, ...]:
         """The negation ``words[n]`` and the negative word it cancels, or nothing."""
@@ -280,8 +290,8 @@ class _Reading:
         sempurna", "not yet fully at its best") or stands in the condition just before its clause ("kalau
         ditanya sudah sempurna, belum"); with the extreme, or nothing."""
         found = self._negation_before(words, n, "extremes")
-        if found:
-            return found
+        if found or not self._has_word("extremes", self.sentence_span(self.sentence(words[n].start))[0], words[n].start):
+            return found  # no extreme before it in its sentence: no condition naming one either
         clause = self.clause_of(words[n].start)
         before = self.clause_before(clause) if clause.kind == MAIN else None
         if before is not None and before.kind == CONDITIONAL and self._has_word("extremes", before.start, before.end):
@@ -352,9 +362,9 @@ class _Reading:
         describing it) with fewer than ``window`` words between, or closing the sentence in a clause of
         its own that names nothing ("menggabungkan semua laporan ..., tapi belum": the clause says
         what was not done)."""
-        clause = self.clause_of(hit.start)
         window = self.rules.window
         sentence = self.sentence(hit.start)
+        clause = None  # the hit's clause, read only when a cue in its sentence is near enough to need it
         after = bisect_left(self.cue_starts, hit.end)
         for at in range(after - 1, -1, -1):  # cues that start before the hit ends, nearest first
             cue = self.cues[at]
@@ -368,8 +378,10 @@ class _Reading:
                 continue
             if not self.stretches.fewer_words(cue.end, hit.start, window) or self.sentence(cue.start) != sentence:
                 break
-            if self.active(cue) and self.clause_of(cue.start).number == clause.number:
-                return True
+            if self.active(cue):
+                clause = clause or self.clause_of(hit.start)
+                if self.clause_of(cue.start).number == clause.number:
+                    return True
         for at in range(after, len(self.cues)):  # cues after the hit, nearest first
             cue = self.cues[at]
             if self.sentence(cue.start) != sentence:
@@ -377,6 +389,7 @@ class _Reading:
             if not self.active(cue) or cue.start in self.attributes:
                 continue
             other = self.clause_of(cue.start)
+            clause = clause or self.clause_of(hit.start)
             if other.number != clause.number and other.follows == clause.number and not self.describes(other, hit):
                 continue  # a relative clause about another word of the hit's clause
             if clause.number in (other.number, other.follows):
