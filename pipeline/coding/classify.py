@@ -7,9 +7,10 @@ For each segment, in the segment's language (matching rules: :mod:`pipeline.codi
   Within one code each stretch of text counts once: a keyword inside a longer matched keyword of the
   same code ("diskusi" inside "diskusi kelompok") adds nothing.
 - **Score** of a code: the sum of the weights of its evidence; a keyword that modifies a longer keyword
-  of another code ("bersama" in "folder bersama") is not evidence of its own, the head of that term is. Every code whose score reaches its threshold is assigned
-  (multi-label), except one of a group with ``min_share`` that scores below that share of its group's
-  best; ``seci code`` codes a group with ``roles`` only in those informants' answers.
+  of another code ("bersama" in "folder bersama") is not evidence of its own, the head of that term is.
+  Every code whose score reaches its threshold is assigned (multi-label), except one of a group with
+  ``min_share`` that scores below that share of its group's best; ``seci code`` codes a group with
+  ``roles`` only in those informants' answers.
 - **Primary code**: the assigned code with the highest score; ties go to the code that comes first
   in the codebook.
 - **Status**: ``barrier`` when a barrier cue of the codebook ("belum", "not yet", ...) bears on one of
