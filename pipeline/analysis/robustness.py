@@ -73,8 +73,7 @@ def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.D
     """
     answers = study.answers().set_index("segment_id")
     matcher = classify.compile_codebook(study.codebook)
-    coded = _in_role(study, answers, classify.classify_texts(list(answers["text"]), list(answers["lang"]), matcher),
-                     answers.index)
+    coded = dict(zip(answers.index, classify.code_answers(answers, matcher)))
     _check_current(study, coded)
     quoted = set(_quoted_segments(study, article))
     baseline = findings.compare_with_article(study, article, lang).set_index(FINDING_KEY)["agree"]
@@ -91,8 +90,7 @@ def leave_one_keyword_out(study: Study, article: dict, lang: str = "en") -> pd.D
                    "findings_rechecked": False, "findings_changed": ""}
             if segments:
                 reduced = MatcherWithout(matcher, code.id, keyword)
-                changed = _in_role(study, answers, classify.classify_texts(
-                    list(answers.loc[segments, "text"]), list(answers.loc[segments, "lang"]), reduced), segments)
+                changed = dict(zip(segments, classify.code_answers(answers.loc[segments], reduced)))
                 row.update(_changes(coded, changed))
                 recoded = {**coded, **changed}
                 moved = any(_finding_inputs(recoded, answers, other, reported.get(other)) != summaries[other]
@@ -154,11 +152,6 @@ def _finding_inputs(coded: dict, answers: pd.DataFrame, code_id: str, role: str 
                 if coding.status == classify.BARRIER:
                     reporting.add(informant_id)
     return frozenset(informants), findings.status_of(len(reporting), len(informants))
-
-
-def _in_role(study: Study, answers: pd.DataFrame, coded: list, segments) -> dict:
-    """Segment id -> its codings as ``seci code`` keeps them (a group with ``roles`` only in those roles' answers)."""
-    return {s: classify.in_role(codings, answers.at[s, "role"], study.codebook) for s, codings in zip(segments, coded)}
 
 
 def _changes(coded: dict, changed: dict) -> dict:

@@ -279,26 +279,27 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     in the codebook is coded only in the answers of informants of those roles."""
     import pandas as pd
 
-    matcher = compile_codebook(codebook)
     coder = codebook.coder
     answers = segments[segments["speaker"] == "informant"]
-    coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
-    roles = answers["role"] if "role" in answers.columns else [None] * len(answers)  # no role: every group
     rows = [
         (segment_id, coding.code_id, coding.score, coding.matched, coding.status, coder)
-        for segment_id, role, codings in zip(answers["segment_id"], roles, coded)
-        for coding in in_role(codings, role, codebook)
+        for segment_id, codings in zip(answers["segment_id"], code_answers(answers, compile_codebook(codebook)))
+        for coding in codings
     ]
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
 
-def in_role(codings: list[Coding], role: str | None, codebook: Codebook) -> list[Coding]:
-    """The codings of an answer by an informant of ``role`` that the codebook codes there: a group with
-    ``roles`` only in those roles' answers. Every coding when the role is unknown (None)."""
-    if role is None or not codebook.roles:
-        return codings
-    group_of = codebook.code_groups
-    return [coding for coding in codings if role in codebook.roles.get(group_of[coding.code_id], (role,))]
+def code_answers(answers: pd.DataFrame, matcher: Matcher) -> list[list[Coding]]:
+    """The codings of informants' answers (``text``, ``lang`` and, if known, ``role``) as ``seci code``
+    keeps them: a group with ``roles`` in the codebook only in the answers of those roles; every group
+    where the role is not known."""
+    coded = classify_texts(list(answers["text"]), list(answers["lang"]), matcher)
+    roles = matcher.codebook.roles
+    if not roles or "role" not in answers.columns:
+        return coded
+    group_of = matcher.codebook.code_groups
+    return [[coding for coding in codings if role in roles.get(group_of[coding.code_id], (role,))]
+            for role, codings in zip(answers["role"], coded)]
 
 
 def classify_stream(items: Iterable[tuple[str, object, str]], codebook: Codebook, *,
