@@ -1,8 +1,8 @@
 """Scoring a codebook on the SECI reference corpus (pipeline/analysis/reference_corpus.py).
 
-The regression test codes the development part (splits dev and test1) with the shipped codebook: it
-fails when a change to the codebook or the matcher lowers the score below what the codebook reached
-(minus a margin). The held-out split test2 is never read here: the other tests use a small corpus
+The regression test codes the development part (splits dev, test1 and test2) with the shipped codebook:
+it fails when a change to the codebook or the matcher lowers the score below what the codebook reached
+(minus a margin). The held-out split test3 is never read here: the other tests use a small corpus
 written in a temporary folder.
 """
 
@@ -29,9 +29,10 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.1 on the development part, dev + test1 (`seci score-corpus`, 2026-12-06: id 116 passages,
-# en 214), in-sample (2.1 was tuned on these passages): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.765, "macro_f1": 0.857}, "en": {"kappa": 0.784, "macro_f1": 0.855}}
+# Codebook 2.1 on the development part, dev + test1 + test2 (`seci score-corpus`, 2026-12-06: id 128
+# passages, en 276): in-sample on dev and test1 (2.1 was tuned on them), out-of-sample on test2 (scored once
+# with 2.1, then added to the development part): the score this test holds it to.
+REACHED = {"id": {"kappa": 0.719, "macro_f1": 0.833}, "en": {"kappa": 0.743, "macro_f1": 0.830}}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_the_shipped_codebook_holds_its_development_score(dev_scores, lang, meas
 
 def test_dev_scores_cover_both_languages_and_all(dev_scores):
     assert set(dev_scores) == {"id", "en", "all"}
-    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 330
+    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 404
 
 
 # --- a small corpus of known answers ------------------------------------------------------------------
@@ -58,7 +59,8 @@ ROWS = [
     ("d3", "en", "combination", "Reports are merged into one database.", "dev"),
     ("d4", "id", "internalization", "Nothing a codebook knows.", "dev"),
     ("e1", "en", "socialization", "Earlier test passage: development data now.", "test1"),
-    ("t2", "en", "combination", "Held-out passage: never to be read when the development part is scored.", "test2"),
+    ("e2", "en", "externalization", "Second earlier test passage, now development data too.", "test2"),
+    ("t3", "en", "combination", "Held-out passage: never to be read when the development part is scored.", "test3"),
 ]
 
 
@@ -78,12 +80,13 @@ def test_reading_one_split_leaves_the_others_out(tmp_path):
     path = write_corpus(tmp_path)
     assert [p.passage_id for p in read_passages(path, "dev")] == ["d1", "d2", "d3", "d4"]
     assert [p.passage_id for p in read_passages(path, "test1")] == ["e1"]
-    assert [p.passage_id for p in read_passages(path, "test2")] == ["t2"]
+    assert [p.passage_id for p in read_passages(path, "test2")] == ["e2"]
+    assert [p.passage_id for p in read_passages(path, "test3")] == ["t3"]
 
 
-def test_the_development_part_is_dev_and_test1_without_the_held_out_split(tmp_path):
+def test_the_development_part_is_dev_test1_and_test2_without_the_held_out_split(tmp_path):
     path = write_corpus(tmp_path)
-    assert [p.passage_id for p in read_passages(path)] == ["d1", "d2", "d3", "d4", "e1"]
+    assert [p.passage_id for p in read_passages(path)] == ["d1", "d2", "d3", "d4", "e1", "e2"]
 
 
 def test_mode_scores_on_known_labels():
@@ -115,15 +118,15 @@ def test_seci_score_corpus_scores_the_development_part_by_default(tmp_path, caps
     assert main(["score-corpus", "--root", str(tmp_path), "--json"]) == 0
     out, err = capsys.readouterr()
     result = json.loads(out)
-    assert result["split"] == "development" and result["scores"]["all"]["n"] == 5
+    assert result["split"] == "development" and result["scores"]["all"]["n"] == 6
     assert err == ""
 
 
 def test_seci_score_corpus_says_the_held_out_split_is_scored_once(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2"]) == 0
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3"]) == 0
     out, err = capsys.readouterr()
-    assert "split test2" in out
+    assert "split test3" in out
     assert "scored once" in err
     assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1"]) == 0
     assert capsys.readouterr().err == ""
@@ -134,36 +137,36 @@ def test_seci_score_corpus_lists_the_development_passages_it_misses(tmp_path, ca
     assert main(["score-corpus", "--root", str(tmp_path), "--misses"]) == 0
     out = capsys.readouterr().out
     assert "d4" in out and "internalization" in out
-    assert "d1" not in out and "t2" not in out
+    assert "d1" not in out and "t3" not in out
 
 
 def test_seci_score_corpus_never_lists_held_out_passages(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--misses"]) == 2
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--misses"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "development passages only" in err and "Held-out passage" not in err
 
 
 def test_seci_score_corpus_records_the_held_out_split_once_and_refuses_a_second_scoring(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--record"]) == 0
-    record_path = tmp_path / SECI_CORPUS_FILE.with_name("test2_score.json")
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--record"]) == 0
+    record_path = tmp_path / SECI_CORPUS_FILE.with_name("test3_score.json")
     record = json.loads(record_path.read_text(encoding="utf-8"))
-    expected = score_corpus(load_codebook(), tmp_path / SECI_CORPUS_FILE, "test2")
-    assert record["split"] == "test2" and record["scores"] == expected and record["passages"] == expected["all"]["n"]
+    expected = score_corpus(load_codebook(), tmp_path / SECI_CORPUS_FILE, "test3")
+    assert record["split"] == "test3" and record["scores"] == expected and record["passages"] == expected["all"]["n"]
     assert record["codebook"] == load_codebook().coder
     recorded = recorded_held_out_scores(tmp_path)
-    assert [r["split"] for r in recorded] == ["test2"] and recorded[0]["scores"].equals(score_table(expected))
+    assert [r["split"] for r in recorded] == ["test3"] and recorded[0]["scores"].equals(score_table(expected))
     capsys.readouterr()
     kept = record_path.read_bytes()
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test2", "--record"]) == 2
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--record"]) == 2
     err = capsys.readouterr().err
-    assert "test2_score.json" in err and "already scored once" in err
+    assert "test3_score.json" in err and "already scored once" in err
     assert record_path.read_bytes() == kept
 
 
 def test_seci_score_corpus_records_only_the_held_out_split(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1", "--record"]) == 2
-    assert "--split test2" in capsys.readouterr().err
+    assert "--split test3" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*_score.json"))
