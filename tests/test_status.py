@@ -355,6 +355,29 @@ def test_the_speakers_suggestion_names_what_is_lacking(matcher, lang, text):
 
 
 @pytest.mark.parametrize("lang, text", [
+    ("id", "Saya pengen ada rak yang lebih banyak."),
+    ("id", "Harusnya rak ditambah, Mas."),
+    ("id", "Seharusnya rak ditambah lagi."),
+    ("id", "Perlu ada rak baru di lantai dua."),
+    ("en", "I wish there were more shelves."),
+    ("en", "It would be nice to have more shelves."),
+    ("en", "We could use more shelves upstairs."),
+    ("en", "I'd like more shelves on the second floor."),
+])
+def test_a_wish_for_what_is_not_there_names_what_is_lacking(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Kalau bisa dapat bukunya di rak, saya langsung pinjam."),
+    ("id", "Saya ingin belajar memakai rak digital itu."),
+    ("en", "The shelves would help anyone who looks for a book."),
+])
+def test_a_wish_needs_its_own_words(matcher, lang, text):
+    assert set(statuses(matcher, text, lang).values()) == {"practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
     ("id", "Pelatihan itu tidak hanya teori, kami langsung praktik."),
     ("id", "Diskusi kami bukan sekadar rutinitas."),
     ("id", "Sebelum diskusi, kami membaca laporan."),

@@ -46,7 +46,7 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
   question: every code of the answer is a barrier.
 - **A suggestion.** The speaker's suggestion or wish (``suggestions``: "saran saya", "perlu ditambah",
-  "should"; not "kritik, saran dan pertanyaan") names what is lacking: every term of its sentence and of
+  "should", "pengen ada", "I wish"; not "kritik, saran dan pertanyaan") names what is lacking: every term of its sentence and of
   the rest of the answer is a barrier.
 
 Clause words (openers, subordinators, conditionals, relativisers) match as written, whole words in any
