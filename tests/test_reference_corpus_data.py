@@ -93,6 +93,16 @@ def test_a_held_out_split_uses_only_sources_new_to_the_corpus(passages, sources,
     assert not set(rows["text"]) & set(passages[passages["split"].isin(earlier)]["text"])
 
 
+def test_no_test3_passage_restates_an_earlier_one(passages):
+    """The fourth pass dropped passages that restate development wording: no test3 passage has more than 60 % of its
+    word types in any single earlier passage (README "Additions (fourth pass)"). Only shares are compared."""
+    words = lambda text: set(re.findall(r"\w+", text.lower()))
+    earlier = [words(text) for text in passages[passages["split"] != "test3"]["text"]]
+    for text in passages[passages["split"] == "test3"]["text"]:
+        own = words(text)
+        assert max(len(own & other) / len(own) for other in earlier) <= 0.6
+
+
 def test_test3_rows_follow_the_corpus_conventions(passages):
     """The fourth pass appended test3 after p0404 with the same columns, filled fields and masking as every other row."""
     rows = passages[passages["split"] == "test3"]
