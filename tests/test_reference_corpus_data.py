@@ -65,23 +65,54 @@ def test_text_masked_is_the_masking_rule_applied_to_text(passages):
 def test_every_row_is_filled_and_whitespace_normalised(passages):
     assert set(passages["mode"]) == set(MODES)
     assert set(passages["kind"]) == {"definition", "practice"}
-    assert set(passages["lang"]) == {"en", "id"} and set(passages["split"]) == {"dev", "test1", "test2"}
+    assert set(passages["lang"]) == {"en", "id"} and set(passages["split"]) == {"dev", "test1", "test2", "test3"}
     for column in ["text", "locator", "mode_evidence"]:
         assert (passages[column].str.strip() != "").all(), column
     assert not passages["text"].str.contains(r"\s{2,}|\n").any()
     assert passages["text"].is_unique, "exact duplicates are dropped"
 
 
-def test_the_held_out_test2_split_uses_only_sources_new_to_the_corpus(passages, sources):
-    """test2 (README "Additions", third pass) was collected after dev and test were in use: none of its sources'
-    addresses or titles occurs among the dev/test sources, and no test2 source gives more than six passages."""
+def address(url: str) -> str:
+    """A source's address without scheme, "www." or trailing slash, so that one page under two spellings matches."""
+    return re.sub(r"^https?://(www\.)?", "", url.strip().lower()).rstrip("/")
+
+
+@pytest.mark.parametrize("held_out, earlier", [("test2", ["dev", "test1"]), ("test3", ["dev", "test1", "test2"])])
+def test_a_held_out_split_uses_only_sources_new_to_the_corpus(passages, sources, held_out, earlier):
+    """Each held-out split (README "Additions": test2 third pass, test3 fourth pass) was collected after the earlier
+    splits were in use: none of its sources' addresses or titles occurs among theirs, no source gives more than six
+    passages, and no passage text repeats an earlier one. Only ids, addresses and counts are compared."""
     split_of = passages.groupby("source_id")["split"].first()
-    held_out = sources[sources["source_id"].map(split_of) == "test2"]
-    earlier = sources[sources["source_id"].map(split_of).isin(["dev", "test"])]
-    assert len(held_out) > 0
-    assert not set(held_out["url"]) & set(earlier["url"])
-    assert not set(held_out["title"].str.lower()) & set(earlier["title"].str.lower())
-    assert passages[passages["split"] == "test2"]["source_id"].value_counts().max() <= 6
+    held = sources[sources["source_id"].map(split_of) == held_out]
+    before = sources[sources["source_id"].map(split_of).isin(earlier)]
+    assert len(held) > 0 and len(before) > 0
+    assert not set(held["url"].map(address)) & set(before["url"].map(address))
+    assert not set(held["title"].str.lower()) & set(before["title"].str.lower())
+    rows = passages[passages["split"] == held_out]
+    assert rows["source_id"].value_counts().max() <= 6
+    assert not set(rows["text"]) & set(passages[passages["split"].isin(earlier)]["text"])
+
+
+def test_no_test3_passage_restates_an_earlier_one(passages):
+    """The fourth pass dropped passages that restate development wording: no test3 passage has more than 60 % of its
+    word types in any single earlier passage (README "Additions (fourth pass)"). Only shares are compared."""
+    words = lambda text: set(re.findall(r"\w+", text.lower()))
+    earlier = [words(text) for text in passages[passages["split"] != "test3"]["text"]]
+    for text in passages[passages["split"] == "test3"]["text"]:
+        own = words(text)
+        assert max(len(own & other) / len(own) for other in earlier) <= 0.6
+
+
+def test_test3_rows_follow_the_corpus_conventions(passages):
+    """The fourth pass appended test3 after p0404 with the same columns, filled fields and masking as every other row."""
+    rows = passages[passages["split"] == "test3"]
+    assert len(rows) > 0
+    numbers = passages["passage_id"].str[1:].astype(int)
+    assert (numbers[rows.index] > 404).all() and numbers.is_monotonic_increasing
+    assert set(rows["lang"]) <= {"en", "id"} and set(rows["mode"]) <= set(MODES)
+    assert (rows["text"].map(masked) == rows["text_masked"]).all()
+    for column in passages.columns:
+        assert (rows[column].str.strip() != "").all(), column
 
 
 def test_the_corpus_meets_its_size_targets(passages):
