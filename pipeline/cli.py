@@ -633,3 +633,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("seci: interrupted; earlier outputs were left as they were", file=sys.stderr)
         return 130
+
+
+if __name__ == "__main__":  # `python -m pipeline.cli` runs the program too, as `python -m pipeline` does
+    sys.exit(main())

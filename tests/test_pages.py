@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.report.pages import TEMPLATES_DIR, render
 
 PACKAGE = Path(__file__).parent.parent / "pipeline"
@@ -36,6 +38,13 @@ def test_importing_the_command_line_imports_no_stage():
     assert sorted(name for name in shown if name.startswith("pipeline")) == [
         "pipeline", "pipeline.cli", "pipeline.contracts", "pipeline.errors", "pipeline.words"]
     assert not {"pandas", "sklearn", "matplotlib", "nbconvert", "papermill", "yaml", "dask", "distributed", "pyarrow"} & set(shown)
+
+
+@pytest.mark.parametrize("module", ["pipeline", "pipeline.cli"])
+def test_both_module_forms_run_the_program(module):
+    """`python -m pipeline.cli` once exited 0 having done nothing: a helper's commands failed silently."""
+    result = subprocess.run([sys.executable, "-m", module, "no-such-command"], capture_output=True, text=True)
+    assert result.returncode == 2 and "invalid choice: 'no-such-command'" in result.stderr
 
 
 def test_coding_a_file_needs_no_pandas(tmp_path):
