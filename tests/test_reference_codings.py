@@ -13,7 +13,7 @@ from pipeline.contracts import CODING_COLUMNS, STATUSES
 PROJECT = Path(__file__).parent.parent
 
 
-@pytest.mark.parametrize("site", ["uin-imam-bonjol", "uin-imam-bonjol-en"])
+@pytest.mark.parametrize("site", ["uin-imam-bonjol", "uin-imam-bonjol-en", "perpustakaan-politeknik-contoh"])
 @pytest.mark.parametrize("name", ["coder_a.csv", "coder_b.csv", "reference_codings.csv"])
 def test_a_reference_coding_codes_every_answer_with_known_codes_and_statuses(site, name, tmp_path):
     from pipeline.corpus.ingest import build_site
