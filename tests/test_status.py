@@ -420,3 +420,44 @@ def test_an_unknown_list_in_the_barrier_section_is_refused():
                        "keywords": {"id": ["x"]}}]}
     with pytest.raises(CodebookError, match="conjunctions"):
         codebook_from_dict(data, "t.yaml")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Raknya nggak cukup, Mas."),
+    ("id", "Rak di sini belom ditambah."),
+    ("id", "Raknya udah rusak semua."),
+    ("en", "Nobody uses the shelves upstairs."),
+    ("en", "The shelves are outdated and crowded."),
+])
+def test_spoken_negations_and_words_of_trouble_are_cues(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Raknya gak ribet kok, gampang dicari."),
+    ("id", "Soal rak itu saya nggak tau."),
+    ("en", "The shelves are not crowded at all."),
+])
+def test_spoken_negations_cancel_and_hedge_as_written_ones_do(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Tidak jadi ditambah raknya."),
+    ("id", "Sudah diminta, tapi belum jadi dipasang wifinya."),
+])
+def test_a_clause_word_right_after_a_negation_is_a_verb(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "barrier"}
+
+
+def test_a_demonstrative_closes_the_relative_clause_and_the_predicate_speaks_of_the_subject(matcher):
+    assert statuses(matcher, "Rak dan lemari yang baru itu masih kurang.", "id") == {"facilities": "barrier"}
+    assert statuses(matcher, "Kami memakai rak dan lemari yang baru itu setiap hari.", "id") == {"facilities": "practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Rencananya rak ditambah tahun depan."),
+    ("en", "We plan to add shelves next year."),
+])
+def test_a_plan_names_what_is_not_there_yet(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"facilities": "barrier"}

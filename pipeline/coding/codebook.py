@@ -35,7 +35,8 @@ DEFAULT_BARRIER_WINDOW = 8
 # The lists of the barrier section besides its cues: the words that decide whether a cue bears on the
 # evidence (pipeline/coding/status.py applies them; docs/codebook.md explains each).
 STATUS_WORD_LISTS = ("suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
-                     "complements", "other_senses", "documents", "conditionals", "clause_openers", "subordinators", "relativisers")
+                     "complements", "other_senses", "documents", "conditionals", "clause_openers", "subordinators", "relativisers",
+                     "relative_ends")
 # A definition that starts with this marker has not been written yet (imported codebooks carry it).
 UNWRITTEN = "TODO"
 

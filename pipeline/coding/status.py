@@ -7,9 +7,11 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
 - **Same clause.** The cue and the term share a clause and have fewer than ``barrier.window`` words
   between them (or overlap). A clause ends at a sentence end (. ! ? …) or a semicolon, and before a
   clause opener (``clause_openers``: "tapi", "jadi", "but", "so", ...). A relative clause
-  (``relativisers``: "yang", "which", ...; to the next comma) describes its head, the word or two just
+  (``relativisers``: "yang", "which", ...; to the next comma, or to a ``relative_ends`` word closing the
+  noun phrase: "layanan yang lebih modern itu | masih kurang") describes its head, the word or two just
   before it: a cue in it bears on a term there ("web kami yang belum memadai"), not on the other terms
-  of the clause ("kami membahas arsip yang sulit dibaca" says nothing against the discussion).
+  of the clause ("kami membahas arsip yang sulit dibaca" says nothing against the discussion). A
+  clause word right after a negation is a verb, not a break ("belum jadi kebiasaan": not yet become).
 - **Reasons and concessions.** A cue in a clause opened by a ``subordinators`` word ("karena",
   "walaupun", "because", "although", ...; to the next comma) bears on the terms of that clause only: it
   gives a cause or a concession, and neither states a barrier on its own nor says what the clause before
@@ -49,7 +51,7 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   "should", "pengen ada", "I wish"; not "kritik, saran dan pertanyaan") names what is lacking: every term of its sentence and of
   the rest of the answer is a barrier.
 
-Clause words (openers, subordinators, conditionals, relativisers) match as written, whole words in any
+Clause words (openers, subordinators, conditionals, relativisers, relative ends) match as written, whole words in any
 case, the words of a phrase one space apart (a ``word*`` glob matches the words starting so); complements
 are single words, compared with the word after an adjective; the other lists match like keywords (stems,
 affixes: :mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same scan as the keywords.
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
 LEXICAL_LISTS = ("cues", "suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
                  "other_senses", "documents")  # matched like keywords, by the matcher
 CLAUSE_LISTS = ("clause_openers", "conditionals", "subordinators", "relativisers")  # matched as written, here
+WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*\Z")  # the word that ends a stretch, if any (no punctuation after it)
 CANCELLING = ("hedges", "non_cues")  # a cue inside one of these does not count
 NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")  # the word right after a position, if any (no punctuation between)
 HEAD_FIRST = frozenset({"id"})  # languages whose noun phrases put the head first ("pelatihan IT"); English last
@@ -118,7 +121,10 @@ class StatusRules:
         self.kinds = tuple(frozenset(kinds[term]) for term in self.terms)
         self._clause_words = {term: CLAUSE_OF[name] for name in CLAUSE_LISTS for term in codebook.status_terms(name, lang)}
         words = rf"|(?<![\w'’-])(?P<word>{_alternatives(self._clause_words)})(?![\w'’-])" if self._clause_words else ""
-        self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}")  # on lower-cased text
+        relative_ends = codebook.status_terms("relative_ends", lang)
+        closers = rf"|(?<![\w'’-])(?P<closer>{_alternatives(relative_ends)})(?![\w'’-])" if relative_ends else ""
+        self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}{closers}")  # on lower-cased text
+        self._negations = frozenset(codebook.status_terms("negations", lang))  # a clause word after one is a verb
         self._not_nouns = frozenset(codebook.status_terms("complements", lang)) | {
             word for term in self._clause_words for word in term.split()}  # an adjective before these is no attribute
 
@@ -140,12 +146,14 @@ class StatusRules:
         begin, kind, number, follows, count = start, MAIN, 0, -1, 1
         for found in self._breaks.finditer(lowered, start, end):
             name = found.lastgroup
-            if name == "comma" and kind == MAIN:
+            if (name == "comma" and kind == MAIN) or (name == "closer" and kind != RELATIVE):
                 continue
-            at = found.end() if name in ("comma", "end") else found.start()
+            if name == "word" and self._after_negation(lowered, begin, found.start()):
+                continue
+            at = found.end() if name in ("comma", "end", "closer") else found.start()
             if at > begin:
                 clauses.append(Clause(begin, at, kind, number, follows))
-            if name == "comma" and kind == RELATIVE:  # the main clause it interrupted goes on
+            if name in ("comma", "closer") and kind == RELATIVE:  # the main clause it interrupted goes on
                 begin, kind, number, follows = at, MAIN, follows, -1
                 continue
             if name in ("comma", "end"):
@@ -157,6 +165,11 @@ class StatusRules:
         if end > begin or not clauses:
             clauses.append(Clause(begin, end, kind, number, follows))
         return clauses
+
+    def _after_negation(self, lowered: str, begin: int, at: int) -> bool:
+        """Whether the word right before ``at`` (in ``lowered[begin:at]``) is a negation: "belum jadi"."""
+        found = WORD_BEFORE.search(lowered, max(begin, at - 40), at)
+        return found is not None and found[1] in self._negations
 
     def attributive(self, lowered: str, adjective_end: int) -> bool:
         """Whether the adjective ending at ``adjective_end`` stands before a noun it describes: a word
