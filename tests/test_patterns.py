@@ -187,6 +187,52 @@ def test_the_shipped_codebook_reads_the_direction_of_conversion(seci_matcher, la
     assert primary_mode(text, lang, seci_matcher) == mode
 
 
+@pytest.mark.parametrize("lang, text, mode", [
+    ("en", "This is the tacit-to-explicit stage of the cycle.", "externalization"),
+    ("id", "Tahap ini adalah proses tacit-ke-eksplisit.", "externalization"),
+    ("en", "Explicit-to-tacit is the last stage of the cycle.", "internalization"),
+    ("id", "Proses eksplisit-ke-eksplisit terjadi di unit pengolahan.", "combination"),
+    ("en", "The aim is making their tacit knowledge explicit.", "externalization"),
+    ("id", "Pengetahuan yang tadinya hanya ada di kepala dibuat tertulis.", "externalization"),
+    ("en", "Their experience now exists in the form of a guide.", "externalization"),
+    ("id", "Pengalaman para senior kini ada dalam bentuk panduan.", "externalization"),
+    ("en", "Existing documents are recombined into new ones.", "combination"),
+])
+def test_the_shipped_codebook_reads_a_direction_written_in_one_word_or_as_a_result(seci_matcher, lang, text, mode):
+    """A hyphenated direction is one word, which patterns cannot see inside; "making X explicit" puts the
+    result after its object; "in the form of" / "dalam bentuk" introduces the result (codebook 2.2)."""
+    assert primary_mode(text, lang, seci_matcher) == mode
+
+
+@pytest.mark.parametrize("lang, text, mode", [
+    ("en", "New staff learn from each other at the reference desk.", "socialization"),
+    ("id", "Pustakawan muda saling belajar dengan pustakawan senior.", "socialization"),
+    ("en", "We often pick up tips from colleagues in the break room.", "socialization"),
+    ("id", "Kami sering bertemu langsung dan nongkrong setelah jam kerja.", "socialization"),
+    ("en", "She jotted down her rules of thumb for difficult records.", "externalization"),
+    ("id", "Ia menguraikan kiat-kiatnya dalam daftar periksa untuk rekan-rekannya.", "externalization"),
+    ("en", "The statistics are disseminated to every unit as a spreadsheet.", "combination"),
+    ("id", "Data peminjaman disebarluaskan ke semua bagian dalam bentuk tabel.", "combination"),
+    ("en", "After the course she put it to use until it became routine.", "internalization"),
+    ("id", "Ilmu dari pelatihan itu diamalkan dalam pekerjaan sampai terbiasa.", "internalization"),
+])
+def test_the_shipped_codebook_knows_everyday_words_for_each_act(seci_matcher, lang, text, mode):
+    """Practices described in everyday words, not the textbook's nouns (codebook 2.2)."""
+    assert primary_mode(text, lang, seci_matcher) == mode
+
+
+@pytest.mark.parametrize("text, code", [
+    ("I helped a lecturer with a systematic review, a systematic search of the literature.", "combination"),
+    ("Our master's student works the chat desk during chat hours, then the chat service closes.", "socialization"),
+    ("We borrow through the regional library network and the national network.", "combination"),
+    ("The records weren't all updated, and the update of the catalogue is slow.", "it_progress"),
+])
+def test_library_words_of_another_sense_give_no_code(seci_matcher, text, code):
+    """False friends a new user's replication met: a systematic review is a study, the chat desk is the
+    library's service, a library network is a consortium, updated records are no keeping up with IT."""
+    assert code not in {coding.code_id for coding in classify_text(text, "en", seci_matcher)}
+
+
 @pytest.mark.parametrize("lang, text", [
     ("en", "Our collection holds the annual reports of every faculty."),          # collection, not collecting
     ("en", "The circulation desk keeps the loan records."),                       # circulation, not circulating

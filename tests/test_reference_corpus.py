@@ -29,10 +29,10 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.1 on the development part, dev + test1 + test2 (`seci score-corpus`, 2026-12-06: id 128
-# passages, en 276): in-sample on dev and test1 (2.1 was tuned on them), out-of-sample on test2 (scored once
-# with 2.1, then added to the development part): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.719, "macro_f1": 0.833}, "en": {"kappa": 0.743, "macro_f1": 0.830}}
+# Codebook 2.2 on the development part, dev + test1 + test2 (`seci score-corpus`, 2026-12-06: id 128
+# passages, en 276), in-sample: dev and test1 were tuned on since 2.0 and 2.1, test2 (scored once with 2.1) was
+# looked at for 2.2 as a check only. Raised from 2.1 (en 0.743 / 0.830; id unchanged): the score this test holds it to.
+REACHED = {"id": {"kappa": 0.719, "macro_f1": 0.833}, "en": {"kappa": 0.752, "macro_f1": 0.836}}
 
 
 @pytest.fixture(scope="module")
