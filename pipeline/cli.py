@@ -246,7 +246,9 @@ def code_command(args: argparse.Namespace) -> int:
 def score_corpus_command(args: argparse.Namespace) -> int:
     import datetime
 
-    from pipeline.analysis.reference_corpus import HELD_OUT, misses, record_held_out_score, score_corpus, score_table
+    from pipeline.analysis.reference_corpus import (
+        HELD_OUT, misses, record_held_out_score, score_corpus, score_table, scores_as_json,
+    )
     from pipeline.coding.codebook import load_codebook
     from pipeline.contracts import SECI_CORPUS_FILE
 
@@ -267,7 +269,7 @@ def score_corpus_command(args: argparse.Namespace) -> int:
         return 0
     scores = score_corpus(codebook, corpus, args.split)
     if args.json:
-        print(json.dumps({"split": args.split, "codebook": codebook.coder, "scores": scores}, allow_nan=False))
+        print(json.dumps({"split": args.split, "codebook": codebook.coder, "scores": scores_as_json(scores)}, allow_nan=False))
     else:
         print(f"SECI reference corpus, split {args.split}, codebook {codebook.source} (version {codebook.version})")
         print(score_table(scores).to_string(index=False, float_format="{:.3f}".format))

@@ -170,3 +170,19 @@ def test_seci_score_corpus_records_only_the_held_out_split(tmp_path, capsys):
     assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1", "--record"]) == 2
     assert "--split test3" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*_score.json"))
+
+
+def test_an_undefined_kappa_is_recorded_as_null_not_a_traceback(tmp_path, capsys):
+    """Every held-out passage of a language with one mode, all coded so: chance agreement is 1 and kappa is
+    undefined. The record and --json say null; the recorded table shows it as missing."""
+    rows = [*ROWS[:4], ("u1", "en", "socialization", "Apprentices learn the craft by watching the master.", "test3"),
+            ("u2", "en", "socialization", "Newcomers learn by watching the master at work.", "test3")]
+    write_corpus(tmp_path, rows)
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["scores"]["en"]["kappa"] is None
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--record"]) == 0
+    record = json.loads((tmp_path / SECI_CORPUS_FILE.with_name("test3_score.json")).read_text(encoding="utf-8"))
+    assert record["scores"]["en"]["kappa"] is None and record["scores"]["en"]["accuracy"] == 1.0
+    table = recorded_held_out_scores(tmp_path)[0]["scores"]
+    assert table["kappa"].isna().all() and list(table["accuracy"]) == [1.0, 1.0]
+

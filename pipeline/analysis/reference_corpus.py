@@ -116,9 +116,17 @@ def score_corpus(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split:
     return scores
 
 
+def scores_as_json(scores: dict[str, dict[str, float]]) -> dict[str, dict[str, float | None]]:
+    """The scores with each undefined figure as None (JSON null): kappa is undefined when every passage of a
+    language has the same mode and the coder agrees, macro-F1 when no mode is given or found."""
+    return {lang: {name: None if isinstance(value, float) and np.isnan(value) else value for name, value in values.items()}
+            for lang, values in scores.items()}
+
+
 def score_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
     """The scores as a table for notebooks: one row per language, then all."""
-    return pd.DataFrame([{"lang": lang, **values} for lang, values in scores.items()], columns=list(SCORE_COLUMNS))
+    table = pd.DataFrame([{"lang": lang, **values} for lang, values in scores.items()], columns=list(SCORE_COLUMNS))
+    return table.astype({"accuracy": float, "kappa": float, "macro_f1": float})  # an undefined figure (None): NaN
 
 
 def development_scores(root: str | Path, codebook: Codebook) -> pd.DataFrame | None:
@@ -143,7 +151,7 @@ def record_held_out_score(root: str | Path, codebook: Codebook, scored: str) -> 
                          fix="score a new codebook on a new held-out split that nobody tuning it has looked at")
     passages = read_passages(Path(root) / SECI_CORPUS_FILE, HELD_OUT)
     record = {"split": HELD_OUT, "scored": scored, "codebook": codebook.coder, "passages": len(passages),
-              "scores": score_corpus(codebook, Path(root) / SECI_CORPUS_FILE, HELD_OUT)}
+              "scores": scores_as_json(score_corpus(codebook, Path(root) / SECI_CORPUS_FILE, HELD_OUT))}
     write_text(target, json.dumps(record, indent=2, allow_nan=False) + "\n")
     return record
 
