@@ -21,7 +21,9 @@ from nltk.tokenize import RegexpTokenizer
 
 from pipeline.coding import sastrawi as adapter
 from pipeline.coding import stemming
-from pipeline.coding.matcher import TermMatcher, english_stem_start, in_affix_frame, root_forms, term_words
+from pipeline.coding.matcher import (
+    TermMatcher, english_stem_start, in_affix_frame, root_forms, spoken_variants, term_words,
+)
 from pipeline.coding.sastrawi import indonesian_roots
 from pipeline.coding.stemming import Stemmer, stemmer
 from pipeline.coding.tokens import WORD, WORD_PATTERN, Stretches, lowercase, reduplication_base, words
@@ -263,7 +265,8 @@ def test_texts_searched_together_give_each_text_its_own_occurrences(texts):
 
 def vocabulary_around(matcher: TermMatcher) -> set[str]:
     """Words a text may hold near the matcher's terms: the shipped transcripts' words, and each term
-    word (and its stem) with prefixes, nasalised, with suffixes and clitics, reduplicated, hyphenated."""
+    word (and its stem) with prefixes, nasalised, with suffixes and clitics, reduplicated, hyphenated,
+    and in spoken Indonesian forms (a bare nasal, -in)."""
     found = {word for path in Path("data/raw").glob("*/transcripts/*")
              if path.suffix in (".txt", ".md", ".vtt", ".srt", ".csv") for word in words(path.read_text(encoding="utf-8"))}
     for word in {word for term in matcher.terms for word, _ in term_words(term)}:
@@ -272,6 +275,8 @@ def vocabulary_around(matcher: TermMatcher) -> set[str]:
                 found |= {prefix + stem + suffix, nasal("me", stem) + suffix, nasal("pe", stem) + "an",
                           f"{prefix}{stem}-{stem}{suffix}", f"{stem}-{prefix}{stem}{suffix}", f"{stem}2", f"x{stem}",
                           f"{stem}é", f"e-{stem}"}
+            spoken = nasal("me", stem)[2:]  # the bare nasal of spoken Indonesian: nulis, ngajar, nyari
+            found |= {spoken, spoken + "in", f"{stem}in", f"di{stem}in", f"ng{stem}", f"nge{stem}", f"ny{stem[1:]}in"}
     return found
 
 
@@ -329,3 +334,33 @@ def test_phrases_that_share_a_word_are_all_found():
     # "qa" is a term alone too: where it starts a pair, the scan must report the pair.
     matcher = TermMatcher(["qa", "qa qwerty"], "id")
     assert [matcher.terms[term] for _, _, term in matcher.find("qa qwerty")] == ["qa", "qa qwerty"]
+
+
+@pytest.mark.parametrize("spoken, term", [
+    ("ngajarin", "mengajari*"),      # a bare nasal, -in for -i
+    ("dikumpulin", "dikumpulkan"),   # -in for -kan
+    ("kumpulin", "mengumpulkan"),    # no prefix at all: meN- with the nasal k takes (ng)
+    ("nyari", "mencari"),            # ny for c
+    ("ngecek", "mengecek"),          # nge- before a one-syllable root
+    ("bimbingin", "membimbing*"),    # meN- before b: mem-
+])
+def test_a_spoken_indonesian_form_matches_the_term_its_formal_form_matches(spoken, term):
+    matcher = TermMatcher([term], "id")
+    assert [(start, end) for start, end, _ in matcher.find(f"Dia {spoken} kami.")] == [(4, 4 + len(spoken))]
+
+
+@pytest.mark.parametrize("word, term", [
+    ("ingin", "mengingkan"),        # a Sastrawi root ending in -in stays itself
+    ("mesin", "mengemas"),          # a root again, not mes + -in
+    ("pustakawanin", "pustakawan"), # -in is a verb suffix: no bare-word reading
+    ("katalogisasi", "mengatalog"), # no mark of speech: a formal word the codebook does not know
+])
+def test_a_word_without_a_spoken_form_of_a_term_is_not_matched(word, term):
+    assert TermMatcher([term], "id").find(f"Itu {word} saja.") == []
+
+
+def test_spoken_variants_put_the_likeliest_reading_first():
+    assert spoken_variants("kumpulin")[:2] == ["mengumpulkan", "kumpulkan"]
+    assert spoken_variants("nyari") == ["menyari", "mencari"]
+    assert spoken_variants("menulis") == [] and spoken_variants("katalogisasi") == []
+

@@ -17,6 +17,10 @@ documented for researchers in ``docs/codebook.md``:
   "pengetahuan" -> "tahu") match the words built on them with the prefixes and endings Sastrawi
   strips ("pengalamannya", "berpengalaman"), never "alam" or "tahu"; and such a word is matched by
   them alone, so a root keyword "alam" does not fire on "pengalaman" either.
+- **Spoken Indonesian.** A word no rule above matches may be a spoken form of an affixed word: a bare
+  nasal for meN- ("nanya", "ngajar", "ngecek", "nyari" for menanya, mengajar, mengecek, mencari) and -in
+  for -i or -kan ("ngajarin", "nunjukin"). It matches what the formal forms match; a Sastrawi root
+  ("ingin", "mesin") is left as it is.
 - **Reduplication.** Full reduplication is undone first ("buku-buku", "buku2" -> "buku"); Sastrawi
   handles the affixed kinds ("tukar-menukar" -> "tukar"). It gives a hyphenated word a root only
   when the parts share one, so such a word matches an Indonesian term word through its first part.
@@ -52,6 +56,7 @@ _NO_IDS: frozenset[int] = frozenset()
 
 
 GLOB, STEM, ROOT, AFFIXED, LOANWORD = "glob", "stem", "root", "affixed", "loanword"  # kinds of term words
+SPOKEN = "spoken"  # the root of an Indonesian term word written with affixes: finds its spoken forms for the scan
 # meN-/peN- replace a root's first t, p, k, s by their nasal (menulis, memukul, mengambil, menyapu).
 _NASAL = {"t": "n", "p": "m", "k": "ng", "s": "ny"}
 _INFIXES = ("el", "em", "er", "in")  # after a root's first consonant: kinerja (kerja)
@@ -63,9 +68,10 @@ _INFIXES = ("el", "em", "er", "in")  # after a root's first consonant: kinerja (
 _PREFIX_LIST = (
     "di", "ke", "se", "kau", "ku", "be", "ber", "bel", "te", "ter", "me", "mem", "men", "meng", "meny", "menge",
     "menye", "mene", "meme", "pe", "pem", "pen", "peng", "peny", "penge", "penye", "pene", "peme", "per", "pel",
+    "m", "n", "ne", "ng", "nge", "ny", "nye",  # spoken meN-: ngajar, ngecek, njawab, mbaca (see spoken_variants)
 )
 _CLITICS = r"(?:-?(?:ku|mu|nya))?(?:-?(?:lah|kah|tah|pun))?"  # a word holds no "--"
-_ENDINGS = re.compile(r"(?:is|isme|isasi|i|kan|an)?" + _CLITICS)
+_ENDINGS = re.compile(r"(?:is|isme|isasi|i|kan|an|in)?" + _CLITICS)  # -in: spoken -i, -kan (ngajarin)
 _CLITIC_ENDINGS = re.compile(_CLITICS)
 _FRAME_END = re.compile(_ENDINGS.pattern + "(?:-.*)?", re.DOTALL)  # endings, then the end or a hyphen
 
@@ -76,9 +82,48 @@ def root_forms(root: str) -> set[str]:
     forms = {root}
     if root[0] in _NASAL:
         forms.add(_NASAL[root[0]] + root[1:])
+    if root[0] == "c":  # spoken: nyari (mencari)
+        forms.add("ny" + root[1:])
     if root[0] not in "aiueo":
         forms.update(root[0] + infix + root[1:] for infix in _INFIXES)
     return forms
+
+
+def spoken_variants(word: str) -> list[str]:
+    """The formal forms a spoken Indonesian word may stand for, likeliest first: -in for -kan or -i
+    ("dikumpulin" -> dikumpulkan, "ngajarin" -> ngajarkan, ngajari; a verb suffix, so never the bare
+    word), each with meN- before it and then
+    without ("kumpulin" -> mengumpulkan, "ngajari" -> mengajari); a bare nasal with me- ("nanya" ->
+    menanya, "nyari" -> mencari). None for a word with neither mark."""
+    if word.endswith("in") and len(word) > 5:
+        bases = [word[:-2] + "kan", word[:-2] + "i"]
+    elif word.startswith(("ng", "ny", "n", "m")) and not word.startswith("me"):  # a bare nasal: ngajar, nanya
+        bases = [word]
+    else:
+        return []  # no mark of speech ("katalogisasi"): a formal word the codebook does not know
+    forms = []
+    for base in bases:
+        forms += [*_with_men(base), base]
+    return [form for form in forms if form != word]
+
+
+def _with_men(base: str) -> list[str]:
+    """``base`` with the verb prefix meN-: a spoken nasal is kept ("ngajar" -> mengajar; "nyari" -> menyari,
+    mencari), else the nasal the first letter takes ("kumpul" -> mengumpul, "tulis" -> menulis, "baca" ->
+    membaca, "dengar" -> mendengar, "lihat" -> melihat)."""
+    if base.startswith("ny"):
+        return ["me" + base, "menc" + base[2:]]
+    if base.startswith(("ng", "n", "m")):
+        return ["me" + base]
+    if base[0] in _NASAL:
+        return ["me" + _NASAL[base[0]] + base[1:]]
+    if base[0] in "bfpv":
+        return ["mem" + base]
+    if base[0] in "cdjz" or base.startswith("sy"):
+        return ["men" + base]
+    if base[0] in "lrwy":
+        return ["me" + base]
+    return ["meng" + base]  # a vowel, g, h, k-less kh
 
 
 def in_affix_frame(word: str, form: str) -> bool:
@@ -159,6 +204,9 @@ class _WordRules:
         self._short: list[str] = []               # pieces under four letters
 
     def add(self, word: str, glob: bool, word_id: int) -> None:
+        if self.lang == "id" and self._stem(word) != word:  # written with affixes: its spoken forms hold the root
+            for form in root_forms(self._stem(word)):
+                self._file(form, SPOKEN, word, word_id, place="framed")
         if glob:
             self._file(word, GLOB, word, word_id, place="start")
         elif self.lang == "en":
@@ -206,11 +254,27 @@ class _WordRules:
         return "|".join(alternatives)
 
     def word_ids(self, word: str) -> set[int]:
-        """The ids of the term words that ``word`` (lower-cased, reduplication undone) matches."""
+        """The ids of the term words that ``word`` (lower-cased, reduplication undone) matches; in
+        Indonesian, a word that matches none as written matches what its formal forms match
+        (:func:`spoken_variants`)."""
+        ids = self._written_word_ids(word)
+        if ids or self.lang != "id" or word in indonesian_roots():
+            return ids
+        # Only term words whose root the word holds in an affix frame, as the scan found it there.
+        rooted = {word_id for piece, (kind, _, word_id) in self._found_in(word) if kind == SPOKEN and in_affix_frame(word, piece)}
+        for variant in spoken_variants(word) if rooted else ():  # the likeliest first: one reading, not all
+            ids = self._written_word_ids(variant) & rooted
+            if ids:
+                break
+        return ids
+
+    def _written_word_ids(self, word: str) -> set[int]:
         ids: set[int] = set()
         protected: set[int] = set()
         to_stem: list[tuple[str, int, bool]] = []  # (stem or root, word id, is an Indonesian root)
         for piece, (kind, term_word, word_id) in self._found_in(word):
+            if kind == SPOKEN:  # only brings the word to word_ids, which tries its formal forms
+                continue
             if kind == GLOB:
                 if word.startswith(piece):
                     ids.add(word_id)
