@@ -90,11 +90,10 @@ def root_forms(root: str) -> set[str]:
 
 
 def spoken_variants(word: str) -> list[str]:
-    """The formal forms a spoken Indonesian word may stand for, likeliest first: -in for -kan or -i
-    ("dikumpulin" -> dikumpulkan, "ngajarin" -> ngajarkan, ngajari; a verb suffix, so never the bare
-    word), each with meN- before it and then
-    without ("kumpulin" -> mengumpulkan, "ngajari" -> mengajari); a bare nasal with me- ("nanya" ->
-    menanya, "nyari" -> mencari). None for a word with neither mark."""
+    """The formal forms a spoken Indonesian word may stand for, likeliest first: -in for -kan or -i, a
+    verb suffix, so never the bare word ("dikumpulin" -> dikumpulkan; "ngajarin" -> ngajarkan, ngajari),
+    each with meN- before it, then without ("kumpulin" -> mengumpulkan); a bare nasal with me- ("nanya"
+    -> menanya, "nyari" -> mencari). None for a word with neither mark."""
     if word.endswith("in") and len(word) > 5:
         bases = [word[:-2] + "kan", word[:-2] + "i"]
     elif word.startswith(("ng", "ny", "n", "m")) and not word.startswith("me"):  # a bare nasal: ngajar, nanya
@@ -123,7 +122,7 @@ def _with_men(base: str) -> list[str]:
         return ["men" + base]
     if base[0] in "lrwy":
         return ["me" + base]
-    return ["meng" + base]  # a vowel, g, h, k-less kh
+    return ["meng" + base]  # a vowel, g, h or kh
 
 
 def in_affix_frame(word: str, form: str) -> bool:
