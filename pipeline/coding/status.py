@@ -47,14 +47,15 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   of what was named before it in the answer: those codes are barriers, not the codes named only after
   it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
   question: every code of the answer is a barrier.
-- **A suggestion.** The speaker's suggestion or wish (``suggestions``: "saran saya", "perlu ditambah",
-  "should", "pengen ada", "I wish"; not "kritik, saran dan pertanyaan") names what is lacking: every term of its sentence and of
-  the rest of the answer is a barrier.
+- **A suggestion.** The speaker's suggestion, wish or plan (``suggestions``: "saran saya", "perlu
+  ditambah", "should", "pengen ada", "I wish", "rencananya"; not "kritik, saran dan pertanyaan") names
+  what is lacking: every term of its sentence and of the rest of the answer is a barrier.
 
-Clause words (openers, subordinators, conditionals, relativisers, relative ends) match as written, whole words in any
-case, the words of a phrase one space apart (a ``word*`` glob matches the words starting so); complements
-are single words, compared with the word after an adjective; the other lists match like keywords (stems,
-affixes: :mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same scan as the keywords.
+Clause words (openers, subordinators, conditionals, relativisers, relative ends) match as written, whole
+words in any case, the words of a phrase one space apart (a ``word*`` glob matches the words starting
+so); complements are single words, compared with the word after an adjective; the other lists match like
+keywords (stems, affixes: :mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same
+scan as the keywords.
 """
 
 from __future__ import annotations
