@@ -203,15 +203,15 @@ class _WordRules:
         self._short: list[str] = []               # pieces under four letters
 
     def add(self, word: str, glob: bool, word_id: int) -> None:
-        if self.lang == "id" and self._stem(word) != word:  # written with affixes: its spoken forms hold the root
-            for form in root_forms(self._stem(word)):
+        stem = self._stem(word)
+        if self.lang == "id" and stem != word:  # written with affixes: its spoken forms hold the root
+            for form in root_forms(stem):
                 self._file(form, SPOKEN, word, word_id, place="framed")
         if glob:
             self._file(word, GLOB, word, word_id, place="start")
         elif self.lang == "en":
-            stem = self._stem(word)
             self._file(english_stem_start(stem), STEM, stem, word_id, place="start")
-        elif self._stem(word) != word:
+        elif stem != word:
             self._file(word, AFFIXED, word, word_id, place="framed")
         elif word in indonesian_roots():
             for form in root_forms(word):
