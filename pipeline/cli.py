@@ -520,18 +520,19 @@ def build_parser() -> argparse.ArgumentParser:
         "score-corpus", help="score a codebook on the SECI reference corpus (primary mode: accuracy, kappa, macro-F1)",
         description="Code the passages of data/reference/seci_corpus/passages.csv (text_masked) with a codebook "
         "and compare each passage's primary SECI mode with the mode its source assigns, per language. "
-        "Tune on the development part (splits dev, test1 and test2; each test split was scored once, test1 with "
-        "codebook 2.0, test2 with 2.1); the held-out split test3 is scored once, at the end, and only when asked for.",
+        "Tune on the development part (splits dev, test1, test2 and test3; each test split was scored once, test1 "
+        "with codebook 2.0, test2 with 2.1, test3 with 2.2); the held-out split test4 is scored once, at the end, "
+        "and only when asked for.",
     )
     score.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
-    score.add_argument("--split", choices=("development", "dev", "test1", "test2", "test3"), default="development",
-                       help="which passages (default: development, the splits dev, test1 and test2 together)")
+    score.add_argument("--split", choices=("development", "dev", "test1", "test2", "test3", "test4"), default="development",
+                       help="which passages (default: development, the splits dev, test1, test2 and test3 together)")
     score.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     score.add_argument("--misses", action="store_true",
-                       help="list the passages whose primary mode is not the source's, for tuning (not test3)")
+                       help="list the passages whose primary mode is not the source's, for tuning (not test4)")
     score.add_argument("--record", action="store_true",
-                       help="score test3 once and keep the result in data/reference/seci_corpus/test3_score.json "
+                       help="score test4 once and keep the result in data/reference/seci_corpus/test4_score.json "
                        "(refused when it is already there)")
     score.set_defaults(handler=score_corpus_command)
 

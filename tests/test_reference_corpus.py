@@ -1,8 +1,8 @@
 """Scoring a codebook on the SECI reference corpus (pipeline/analysis/reference_corpus.py).
 
-The regression test codes the development part (splits dev, test1 and test2) with the shipped codebook:
+The regression test codes the development part (splits dev, test1, test2 and test3) with the shipped codebook:
 it fails when a change to the codebook or the matcher lowers the score below what the codebook reached
-(minus a margin). The held-out split test3 is never read here: the other tests use a small corpus
+(minus a margin). The held-out split test4 is never read here: the other tests use a small corpus
 written in a temporary folder.
 """
 
@@ -29,10 +29,10 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.2 on the development part, dev + test1 + test2 (`seci score-corpus`, 2026-12-06: id 128
-# passages, en 276), in-sample: dev and test1 were tuned on since 2.0 and 2.1, test2 (scored once with 2.1) was
-# looked at for 2.2 as a check only. Raised from 2.1 (en 0.743 / 0.830; id unchanged): the score this test holds it to.
-REACHED = {"id": {"kappa": 0.719, "macro_f1": 0.833}, "en": {"kappa": 0.752, "macro_f1": 0.836}}
+# Codebook 2.3 on the development part, dev + test1 + test2 + test3 (`seci score-corpus`, 2026-12-06: id 131
+# passages, en 314), in-sample: dev and test1 were tuned on since 2.0 and 2.1, test2 (scored once with 2.1) since
+# 2.2; test3 was scored once with 2.2 and joined the development part then. The score this test holds it to.
+REACHED = {"id": {"kappa": 0.724, "macro_f1": 0.835}, "en": {"kappa": 0.737, "macro_f1": 0.828}}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_the_shipped_codebook_holds_its_development_score(dev_scores, lang, meas
 
 def test_dev_scores_cover_both_languages_and_all(dev_scores):
     assert set(dev_scores) == {"id", "en", "all"}
-    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 404
+    assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 445
 
 
 # --- a small corpus of known answers ------------------------------------------------------------------
@@ -60,7 +60,8 @@ ROWS = [
     ("d4", "id", "internalization", "Nothing a codebook knows.", "dev"),
     ("e1", "en", "socialization", "Earlier test passage: development data now.", "test1"),
     ("e2", "en", "externalization", "Second earlier test passage, now development data too.", "test2"),
-    ("t3", "en", "combination", "Held-out passage: never to be read when the development part is scored.", "test3"),
+    ("e3", "en", "combination", "Third earlier test passage, development data as well.", "test3"),
+    ("t4", "en", "combination", "Held-out passage: never to be read when the development part is scored.", "test4"),
 ]
 
 
@@ -81,12 +82,13 @@ def test_reading_one_split_leaves_the_others_out(tmp_path):
     assert [p.passage_id for p in read_passages(path, "dev")] == ["d1", "d2", "d3", "d4"]
     assert [p.passage_id for p in read_passages(path, "test1")] == ["e1"]
     assert [p.passage_id for p in read_passages(path, "test2")] == ["e2"]
-    assert [p.passage_id for p in read_passages(path, "test3")] == ["t3"]
+    assert [p.passage_id for p in read_passages(path, "test3")] == ["e3"]
+    assert [p.passage_id for p in read_passages(path, "test4")] == ["t4"]
 
 
-def test_the_development_part_is_dev_test1_and_test2_without_the_held_out_split(tmp_path):
+def test_the_development_part_is_every_split_but_the_held_out_one(tmp_path):
     path = write_corpus(tmp_path)
-    assert [p.passage_id for p in read_passages(path)] == ["d1", "d2", "d3", "d4", "e1", "e2"]
+    assert [p.passage_id for p in read_passages(path)] == ["d1", "d2", "d3", "d4", "e1", "e2", "e3"]
 
 
 def test_mode_scores_on_known_labels():
@@ -118,15 +120,15 @@ def test_seci_score_corpus_scores_the_development_part_by_default(tmp_path, caps
     assert main(["score-corpus", "--root", str(tmp_path), "--json"]) == 0
     out, err = capsys.readouterr()
     result = json.loads(out)
-    assert result["split"] == "development" and result["scores"]["all"]["n"] == 6
+    assert result["split"] == "development" and result["scores"]["all"]["n"] == 7
     assert err == ""
 
 
 def test_seci_score_corpus_says_the_held_out_split_is_scored_once(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3"]) == 0
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test4"]) == 0
     out, err = capsys.readouterr()
-    assert "split test3" in out
+    assert "split test4" in out
     assert "scored once" in err
     assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1"]) == 0
     assert capsys.readouterr().err == ""
@@ -137,51 +139,51 @@ def test_seci_score_corpus_lists_the_development_passages_it_misses(tmp_path, ca
     assert main(["score-corpus", "--root", str(tmp_path), "--misses"]) == 0
     out = capsys.readouterr().out
     assert "d4" in out and "internalization" in out
-    assert "d1" not in out and "t3" not in out
+    assert "d1" not in out and "t4" not in out
 
 
 def test_seci_score_corpus_never_lists_held_out_passages(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--misses"]) == 2
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test4", "--misses"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "development passages only" in err and "Held-out passage" not in err
 
 
 def test_seci_score_corpus_records_the_held_out_split_once_and_refuses_a_second_scoring(tmp_path, capsys):
     write_corpus(tmp_path)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--record"]) == 0
-    record_path = tmp_path / SECI_CORPUS_FILE.with_name("test3_score.json")
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test4", "--record"]) == 0
+    record_path = tmp_path / SECI_CORPUS_FILE.with_name("test4_score.json")
     record = json.loads(record_path.read_text(encoding="utf-8"))
-    expected = score_corpus(load_codebook(), tmp_path / SECI_CORPUS_FILE, "test3")
-    assert record["split"] == "test3" and record["scores"] == expected and record["passages"] == expected["all"]["n"]
+    expected = score_corpus(load_codebook(), tmp_path / SECI_CORPUS_FILE, "test4")
+    assert record["split"] == "test4" and record["scores"] == expected and record["passages"] == expected["all"]["n"]
     assert record["codebook"] == load_codebook().coder
     recorded = recorded_held_out_scores(tmp_path)
-    assert [r["split"] for r in recorded] == ["test3"] and recorded[0]["scores"].equals(score_table(expected))
+    assert [r["split"] for r in recorded] == ["test4"] and recorded[0]["scores"].equals(score_table(expected))
     capsys.readouterr()
     kept = record_path.read_bytes()
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--record"]) == 2
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test4", "--record"]) == 2
     err = capsys.readouterr().err
-    assert "test3_score.json" in err and "already scored once" in err
+    assert "test4_score.json" in err and "already scored once" in err
     assert record_path.read_bytes() == kept
 
 
 def test_seci_score_corpus_records_only_the_held_out_split(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score-corpus", "--root", str(tmp_path), "--split", "test1", "--record"]) == 2
-    assert "--split test3" in capsys.readouterr().err
+    assert "--split test4" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*_score.json"))
 
 
 def test_an_undefined_kappa_is_recorded_as_null_not_a_traceback(tmp_path, capsys):
     """Every held-out passage of a language with one mode, all coded so: chance agreement is 1 and kappa is
     undefined. The record and --json say null; the recorded table shows it as missing."""
-    rows = [*ROWS[:4], ("u1", "en", "socialization", "Apprentices learn the craft by watching the master.", "test3"),
-            ("u2", "en", "socialization", "Newcomers learn by watching the master at work.", "test3")]
+    rows = [*ROWS[:4], ("u1", "en", "socialization", "Apprentices learn the craft by watching the master.", "test4"),
+            ("u2", "en", "socialization", "Newcomers learn by watching the master at work.", "test4")]
     write_corpus(tmp_path, rows)
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--json"]) == 0
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test4", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["scores"]["en"]["kappa"] is None
-    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test3", "--record"]) == 0
-    record = json.loads((tmp_path / SECI_CORPUS_FILE.with_name("test3_score.json")).read_text(encoding="utf-8"))
+    assert main(["score-corpus", "--root", str(tmp_path), "--split", "test4", "--record"]) == 0
+    record = json.loads((tmp_path / SECI_CORPUS_FILE.with_name("test4_score.json")).read_text(encoding="utf-8"))
     assert record["scores"]["en"]["kappa"] is None and record["scores"]["en"]["accuracy"] == 1.0
     table = recorded_held_out_scores(tmp_path)[0]["scores"]
     assert table["kappa"].isna().all() and list(table["accuracy"]) == [1.0, 1.0]

@@ -3,18 +3,19 @@
 ``data/reference/seci_corpus/passages.csv`` holds short passages from published SECI studies,
 textbooks and explainers, each with the mode its source assigns, split by source into ``dev`` (look
 at it, tune on it), ``test1`` (scored once with codebook 2.0, then spent: development data from codebook
-2.1 on), ``test2`` (scored once with codebook 2.1, then spent: development data from 2.2 on) and ``test3``
-(held out: collected apart, scored once, never looked at by whoever tunes the codebook).
-The *development* part is ``dev``, ``test1`` and ``test2`` together. Passages are coded on ``text_masked``
+2.1 on), ``test2`` (scored once with codebook 2.1, then spent: development data from 2.2 on), ``test3``
+(scored once with codebook 2.2, then spent: development data from 2.4 on) and ``test4`` (held out: collected
+apart, scored once, never looked at by whoever tunes the codebook).
+The *development* part is ``dev``, ``test1``, ``test2`` and ``test3`` together. Passages are coded on ``text_masked``
 (mode names replaced by ``[MODE]``), so the codebook must recognise the practice, not the mode's name.
 
 Rows of the other splits are dropped as the file is read: scoring the development part never holds a
-``test3`` passage in memory. A passage's predicted mode is its *primary* SECI mode, the highest-scoring of the
+``test4`` passage in memory. A passage's predicted mode is its *primary* SECI mode, the highest-scoring of the
 four SECI codes (the first in codebook order on a tie), or :data:`NO_MODE` when no SECI code is
 assigned. Scores per language and for all: accuracy, Cohen's kappa over the primary labels (with
 "no mode" as a label of its own) and macro-F1 over the four modes (:mod:`pipeline.analysis.agreement`).
 
-Sub-command: ``seci score-corpus [--split development|dev|test1|test2|test3] [--codebook PATH] [--json] [--misses]``.
+Sub-command: ``seci score-corpus [--split development|dev|test1|test2|test3|test4] [--codebook PATH] [--json] [--misses]``.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_SCORED_S
 from pipeline.errors import InputError
 from pipeline.files import write_text
 
-SPLITS = ("dev", "test1", "test2", "test3")
+SPLITS = ("dev", "test1", "test2", "test3", "test4")
 DEVELOPMENT = "development"  # the splits one may look at and tune on, together
-DEVELOPMENT_SPLITS = ("dev", "test1", "test2")  # each test split, once scored, is development data from the next codebook on
-HELD_OUT = "test3"  # scored once, by the lead, after tuning; never listed by misses()
+DEVELOPMENT_SPLITS = ("dev", "test1", "test2", "test3")  # each test split, once scored, is development data from the next codebook on
+HELD_OUT = "test4"  # scored once, by the lead, after tuning; never listed by misses()
 SPLIT_CHOICES = (DEVELOPMENT, *SPLITS)
 CORPUS_COLUMNS = ("passage_id", "lang", "mode", "text_masked", "split")
 NO_MODE = NO_CODE
@@ -141,7 +142,7 @@ def score_record_path(root: str | Path, split: str) -> Path:
 
 
 def record_held_out_score(root: str | Path, codebook: Codebook, scored: str) -> dict:
-    """Score the held-out split once and keep the result (``seci score-corpus --split test3 --record``).
+    """Score the held-out split once and keep the result (``seci score-corpus --split test4 --record``).
 
     Refuses when the split already has a record: a held-out split gives one honest figure, for the
     codebook it was first scored with; a later codebook needs passages nobody has tuned on."""
@@ -160,7 +161,7 @@ def recorded_held_out_scores(root: str | Path) -> list[dict]:
     """The held-out splits' scores as they were recorded when each was scored, once (``split``,
     ``scored``, ``codebook``, ``passages``, ``scores`` as :func:`score_table`), in split order; the
     splits never scored are left out. Read, never recomputed: a report does not score a held-out split
-    again (test1 and test2 were scored with codebooks 2.0 and 2.1 and are development data since)."""
+    again (test1, test2 and test3 were scored with codebooks 2.0, 2.1 and 2.2 and are development data since)."""
     records = []
     for split in SECI_CORPUS_SCORED_SPLITS:
         path = score_record_path(root, split)
