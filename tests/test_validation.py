@@ -143,6 +143,26 @@ def test_the_reference_is_described_in_its_own_readmes_words(with_reference):
     assert "says who or what made this reference coding" in unexplained.markdown
 
 
+def test_a_site_coded_by_one_person_is_validated_against_that_coding_and_says_so(with_reference):
+    """No adjudicated set, one coder_?.csv: that coding is the reference, shown as one person's; with two coder
+    files and nothing adjudicated there is no reference (which coder is the researcher's call)."""
+    folder = reference_codings_path(with_reference, SITE).parent
+    (folder / "reference_codings.csv").rename(folder / "coder_a.csv")
+    (folder / "coder_b.csv").unlink()
+    study = load_study(with_reference, SITE)
+    reference = reference_coding.read_reference_coding(study, with_reference)
+    assert not reference.adjudicated and reference.file == "coder_a.csv" and reference.coders.empty
+    part = validation.reference_validation(study, reference, pd.DataFrame(columns=CODING_COLUMNS), "en", resamples=0, seed=0)
+    text = shown(part.markdown)
+    assert "no adjudicated set" in text and "coder_a.csv" in text and "adjudication decision" not in text
+    codings = len(study.codings)
+    assert f"Of the {codings - 1} codings both give, {codings - 2} have the same status" in part.markdown
+    summary = {t.name: t.frame for t in part.tables}["validation_reference_summary"]
+    assert list(zip(summary["reference"], summary["compared"])) == [("reference", study.codebook.coder)]
+    write_csv(folder / "coder_b.csv", pd.read_csv(folder / "coder_a.csv", dtype=str, keep_default_na=False).assign(coder="b"))
+    assert reference_coding.read_reference_coding(study, with_reference) is None
+
+
 @pytest.mark.parametrize("spoil, line, problem", [
     (lambda rows: rows.assign(segment_id=["L9-001", *rows.segment_id[1:]]), 2, "segment 'L9-001' is not an answer"),
     (lambda rows: rows.assign(code_id=[*rows.code_id[:2], "sosialisasi", *rows.code_id[3:]]), 4,

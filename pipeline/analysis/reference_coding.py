@@ -2,8 +2,10 @@
 
 ``reference_codings.csv`` is the adjudicated set, ``coder_a.csv``, ``coder_b.csv``, ... each coder's own
 coding (all with the columns of ``codings.csv``), ``adjudication_notes.csv`` a note per decision and
-``README.md`` the account of who or what coded, how and when. Notebook 05 reads the adjudicated set's
-statuses (:mod:`pipeline.analysis.adequacy`), notebook 06 all of it (:mod:`pipeline.analysis.validation`).
+``README.md`` the account of who or what coded, how and when. A site coded by one person only has no
+adjudicated set: its one ``coder_?.csv`` is then the reference, said to be single-coded wherever it is
+shown (a replication often starts so). Notebook 05 reads the reference's statuses
+(:mod:`pipeline.analysis.adequacy`), notebook 06 all of it (:mod:`pipeline.analysis.validation`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.analysis.study import Study
-from pipeline.contracts import CODING_COLUMNS, reference_codings_path
+from pipeline.contracts import CODING_COLUMNS, REFERENCE_CODINGS_FILE, reference_codings_path
 from pipeline.errors import InputError
 from pipeline.files import read_table
 
@@ -28,31 +30,46 @@ class ReferenceCoding:
     """A site's reference coding as ``data/reference/<site>/`` holds it, with what says how it was made."""
 
     folder: Path
-    reference: pd.DataFrame  # reference_codings.csv: the adjudicated set
-    coders: pd.DataFrame  # the coder_*.csv files together: each coder's own coding
+    reference: pd.DataFrame  # reference_codings.csv: the adjudicated set (or the one coder's own coding)
+    coders: pd.DataFrame  # the coder_*.csv files together: each coder's own coding (empty when single-coded)
     description: str  # the first paragraph of the folder's README: who or what coded, how, when
     notes: int  # adjudication decisions recorded
+    file: str = REFERENCE_CODINGS_FILE  # the reference's file name in ``folder``
+    adjudicated: bool = True  # False: no reference_codings.csv, the site's one coder_?.csv stands for it
 
 
 def read_reference_coding(study: Study, root: str | Path) -> ReferenceCoding | None:
-    """The site's reference coding, or None when ``reference_codings.csv`` is absent.
+    """The site's reference coding: the adjudicated ``reference_codings.csv``, or else the one coder's own
+    coding when the folder holds exactly one ``coder_?.csv``; None when there is neither (or several coders
+    and nothing adjudicated: which of them is the reference is the researcher's call, not ours).
 
     Every file must name answers of this site's ``segments.csv`` and codes of its codebook: a reference
     made on other segments or another codebook would compare nobody's coding.
     """
     path = reference_codings_path(Path(root), study.site)
     folder = path.parent
+    coder_files = sorted(folder.glob(CODER_FILES))
     if not path.is_file():
-        return None
-    tables = [_reference_table(study, file) for file in [path, *sorted(folder.glob(CODER_FILES))]]
+        if len(coder_files) != 1:
+            return None
+        single = _reference_table(study, coder_files[0])
+        _one_coder(single, coder_files[0])
+        return ReferenceCoding(folder, single, pd.DataFrame(columns=CODING_COLUMNS),
+                               readme_description(folder / REFERENCE_README), 0, coder_files[0].name, adjudicated=False)
+    tables = [_reference_table(study, file) for file in [path, *coder_files]]
     notes_path = folder / ADJUDICATION_NOTES
     notes = len(pd.read_csv(notes_path, dtype=str, keep_default_na=False)) if notes_path.is_file() else 0
-    adjudicated = sorted(set(tables[0]["coder"]))
-    if len(adjudicated) != 1:
-        raise InputError(path, f"{len(adjudicated)} coders ({', '.join(adjudicated)}) in the reference coding",
-                         fix="keep one coder, the adjudicated set, in reference_codings.csv; each coder's own in coder_a.csv, coder_b.csv, ...")
+    _one_coder(tables[0], path)
     coders = pd.concat(tables[1:], ignore_index=True) if len(tables) > 1 else pd.DataFrame(columns=CODING_COLUMNS)
     return ReferenceCoding(folder, tables[0], coders, readme_description(folder / REFERENCE_README), notes)
+
+
+def _one_coder(table: pd.DataFrame, path: Path) -> None:
+    """A reference is one coder's (or one adjudicated) coding: refuse a file that mixes coders."""
+    coders = sorted(set(table["coder"]))
+    if len(coders) != 1:
+        raise InputError(path, f"{len(coders)} coders ({', '.join(coders)}) in the reference coding",
+                         fix="keep one coder, the adjudicated set, in reference_codings.csv; each coder's own in coder_a.csv, coder_b.csv, ...")
 
 
 def _reference_table(study: Study, path: Path) -> pd.DataFrame:

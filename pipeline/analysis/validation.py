@@ -77,12 +77,13 @@ def reference_validation(study: Study, reference: ReferenceCoding | None, humans
     that none exist yet.
     """
     heading = f"## {text('validation.h_reference', lang)}\n\n"
-    where = code_span(f"{REFERENCE_DIR}/{study.site}/{REFERENCE_CODINGS_FILE}")
     if reference is None:
+        where = code_span(f"{REFERENCE_DIR}/{study.site}/{REFERENCE_CODINGS_FILE}")
         coders = sorted(set(humans["coder"]))
         instead = (text("validation.no_reference_humans", lang, n=len(coders), coders=literal(", ".join(coders))) if coders
                    else text("validation.no_reference_no_humans", lang, site=code_span(study.site)))
         return Part(heading + text("validation.no_reference_coding", lang, path=where) + " " + instead)
+    where = code_span(f"{REFERENCE_DIR}/{study.site}/{reference.file}")
     name, classifier = classifier_coding(study)
     gold_name, gold_coding = next(iter(agreement.codings_by_coder(reference.reference).items()))
     codes = study.codes()
@@ -110,6 +111,8 @@ def provenance(reference: ReferenceCoding, lang: str) -> str:
     readme = code_span(reference.folder.name + "/" + REFERENCE_README)
     said = (text("validation.reference_said", lang, readme=readme) + "\n\n> " + literal(reference.description)
             if reference.description else text("validation.reference_unexplained", lang, readme=readme))
+    if not reference.adjudicated:
+        return said + "\n\n" + text("validation.reference_single", lang, file=code_span(reference.file))
     coders = sorted(set(reference.coders["coder"]))
     return said + "\n\n" + text("validation.reference_files", lang, n=len(coders), coders=literal(", ".join(coders) or "-"),
                                 notes=reference.notes)
