@@ -47,7 +47,7 @@ def test_the_shipped_codebook_holds_its_development_score(dev_scores, lang, meas
 
 
 def test_dev_scores_cover_both_languages_and_all(dev_scores):
-    assert set(dev_scores) == {"id", "en", "all"}
+    assert set(dev_scores) == {"id", "en", "all", "definition", "practice"}
     assert dev_scores["all"]["n"] == dev_scores["id"]["n"] + dev_scores["en"]["n"] == 445
 
 
@@ -65,7 +65,8 @@ ROWS = [
 ]
 
 
-def write_corpus(root: Path, rows=ROWS) -> Path:
+def write_corpus(root: Path, rows=ROWS, kinds: dict[str, str] | None = None) -> Path:
+    """The rows as the corpus file under ``root``; every passage a practice unless ``kinds`` says otherwise."""
     path = root / SECI_CORPUS_FILE
     path.parent.mkdir(parents=True)
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -73,7 +74,7 @@ def write_corpus(root: Path, rows=ROWS) -> Path:
         writer.writerow(["passage_id", "lang", "mode", "kind", "text", "text_masked", "source_id", "locator",
                          "mode_evidence", "split"])
         for passage_id, lang, mode, text, split in rows:
-            writer.writerow([passage_id, lang, mode, "practice", text, text, "s1", "", "", split])
+            writer.writerow([passage_id, lang, mode, (kinds or {}).get(passage_id, "practice"), text, text, "s1", "", "", split])
     return path
 
 
@@ -105,12 +106,20 @@ def test_a_passage_without_a_seci_code_counts_as_no_mode(tmp_path):
     scores = score_corpus(load_codebook(), write_corpus(tmp_path), "dev")
     assert scores["id"]["no_mode"] == 1 and scores["id"]["accuracy"] == 0
     assert scores["en"]["accuracy"] == 1.0
-    assert list(score_table(scores)["lang"]) == ["id", "en", "all"]
+    assert list(score_table(scores)["part"]) == ["id", "en", "all", "practice"]
+
+
+def test_definitions_and_practices_are_scored_apart(tmp_path):
+    """The issue's finding: definitions are coded well, practices less so; the scores keep them apart."""
+    scores = score_corpus(load_codebook(), write_corpus(tmp_path, kinds={"d1": "definition", "d4": "definition"}), "dev")
+    assert (scores["definition"]["n"], scores["practice"]["n"]) == (2, 2)
+    assert scores["definition"]["accuracy"] == 0.5 and scores["practice"]["accuracy"] == 1.0  # d4 gets no mode
+    assert list(score_table(scores)["part"]) == ["id", "en", "all", "definition", "practice"]
 
 
 def test_a_corpus_without_the_split_column_is_refused_with_its_name(tmp_path):
     path = tmp_path / "passages.csv"
-    path.write_text("passage_id,lang,mode,text_masked\np1,en,socialization,text\n", encoding="utf-8")
+    path.write_text("passage_id,lang,mode,kind,text_masked\np1,en,socialization,practice,text\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"passages\.csv:1: missing column\(s\) split"):
         read_passages(path, "dev")
 
@@ -186,5 +195,5 @@ def test_an_undefined_kappa_is_recorded_as_null_not_a_traceback(tmp_path, capsys
     record = json.loads((tmp_path / SECI_CORPUS_FILE.with_name("test4_score.json")).read_text(encoding="utf-8"))
     assert record["scores"]["en"]["kappa"] is None and record["scores"]["en"]["accuracy"] == 1.0
     table = recorded_held_out_scores(tmp_path)[0]["scores"]
-    assert table["kappa"].isna().all() and list(table["accuracy"]) == [1.0, 1.0]
+    assert table["kappa"].isna().all() and list(table["accuracy"]) == [1.0, 1.0, 1.0]  # en, all, practice
 

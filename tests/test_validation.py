@@ -320,7 +320,7 @@ def test_each_held_out_split_is_shown_as_recorded_and_says_whether_it_is_this_re
             "scores": {"en": {"n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}}}))
     held_out = reference_corpus.recorded_held_out_scores(tmp_path)
     assert [record["split"] for record in held_out] == ["test1", "test2"]
-    assert held_out[0]["scores"].to_dict("records") == [{"lang": "en", "n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}]
+    assert held_out[0]["scores"].to_dict("records") == [{"part": "en", "n": 5, "accuracy": 0.8, "kappa": 0.7, "macro_f1": 0.75, "no_mode": 1}]
     part = validation.development_corpus(None, held_out, "keyword-y", "en")
     assert [t.name for t in part.tables] == ["validation_corpus_test1", "validation_corpus_test2"]
     first, second = part.markdown.split("test2 (5 passages)")

@@ -12,8 +12,10 @@ The *development* part is ``dev``, ``test1``, ``test2`` and ``test3`` together. 
 Rows of the other splits are dropped as the file is read: scoring the development part never holds a
 ``test4`` passage in memory. A passage's predicted mode is its *primary* SECI mode, the highest-scoring of the
 four SECI codes (the first in codebook order on a tie), or :data:`NO_MODE` when no SECI code is
-assigned. Scores per language and for all: accuracy, Cohen's kappa over the primary labels (with
-"no mode" as a label of its own) and macro-F1 over the four modes (:mod:`pipeline.analysis.agreement`).
+assigned. Scores per language, for all, and per kind of passage (``definition``: a source defining a
+mode; ``practice``: a source describing a practice or a finding and naming its mode, the harder kind):
+accuracy, Cohen's kappa over the primary labels (with "no mode" as a label of its own) and macro-F1 over
+the four modes (:mod:`pipeline.analysis.agreement`).
 
 Sub-command: ``seci score-corpus [--split development|dev|test1|test2|test3|test4] [--codebook PATH] [--json] [--misses]``.
 """
@@ -40,9 +42,9 @@ DEVELOPMENT = "development"  # the splits one may look at and tune on, together
 DEVELOPMENT_SPLITS = ("dev", "test1", "test2", "test3")  # each test split, once scored, is development data from the next codebook on
 HELD_OUT = "test4"  # scored once, by the lead, after tuning; never listed by misses()
 SPLIT_CHOICES = (DEVELOPMENT, *SPLITS)
-CORPUS_COLUMNS = ("passage_id", "lang", "mode", "text_masked", "split")
+CORPUS_COLUMNS = ("passage_id", "lang", "mode", "kind", "text_masked", "split")
 NO_MODE = NO_CODE
-SCORE_COLUMNS = ("lang", "n", "accuracy", "kappa", "macro_f1", "no_mode")
+SCORE_COLUMNS = ("part", "n", "accuracy", "kappa", "macro_f1", "no_mode")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Passage:
     passage_id: str
     lang: str
     mode: str  # the mode the source assigns
+    kind: str  # definition | practice
     text: str  # text_masked
 
 
@@ -75,7 +78,7 @@ def read_passages(path: str | Path = SECI_CORPUS_FILE, split: str = DEVELOPMENT)
             if record["lang"] not in LANGUAGES or record["mode"] not in SECI_MODES:
                 raise InputError(path, f"passage {record['passage_id']}: unknown language or mode", line=reader.line_num,
                                  fix=f"lang is one of {', '.join(LANGUAGES)}, mode one of {', '.join(SECI_MODES)}")
-            passages.append(Passage(record["passage_id"], record["lang"], record["mode"], record["text_masked"]))
+            passages.append(Passage(record["passage_id"], record["lang"], record["mode"], record["kind"], record["text_masked"]))
     if not passages:
         raise InputError(path, f"no passage in split '{split}'", fix="check the split column")
     return passages
@@ -106,27 +109,31 @@ def mode_scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
 
 
 def score_corpus(codebook: Codebook, path: str | Path = SECI_CORPUS_FILE, split: str = DEVELOPMENT) -> dict[str, dict[str, float]]:
-    """Scores of ``codebook`` on one split: per language present (``id``, ``en``) and ``all``."""
+    """Scores of ``codebook`` on one split: per language present (``id``, ``en``), ``all``, then per kind
+    of passage present (``definition``, ``practice``)."""
     passages = read_passages(path, split)
     predicted = predicted_modes(passages, codebook)
+    parts = [(lang, lambda passage, lang=lang: passage.lang == lang) for lang in LANGUAGES]
+    parts.append(("all", lambda passage: True))
+    parts += [(kind, lambda passage, kind=kind: passage.kind == kind) for kind in sorted({p.kind for p in passages})]
     scores = {}
-    for lang in [*LANGUAGES, "all"]:
-        chosen = [n for n, passage in enumerate(passages) if lang in ("all", passage.lang)]
+    for part, belongs in parts:
+        chosen = [n for n, passage in enumerate(passages) if belongs(passage)]
         if chosen:
-            scores[lang] = mode_scores([passages[n].mode for n in chosen], [predicted[n] for n in chosen])
+            scores[part] = mode_scores([passages[n].mode for n in chosen], [predicted[n] for n in chosen])
     return scores
 
 
 def scores_as_json(scores: dict[str, dict[str, float]]) -> dict[str, dict[str, float | None]]:
     """The scores with each undefined figure as None (JSON null): kappa is undefined when every passage of a
     language has the same mode and the coder agrees, macro-F1 when no mode is given or found."""
-    return {lang: {name: None if isinstance(value, float) and np.isnan(value) else value for name, value in values.items()}
-            for lang, values in scores.items()}
+    return {part: {name: None if isinstance(value, float) and np.isnan(value) else value for name, value in values.items()}
+            for part, values in scores.items()}
 
 
 def score_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
-    """The scores as a table for notebooks: one row per language, then all."""
-    table = pd.DataFrame([{"lang": lang, **values} for lang, values in scores.items()], columns=list(SCORE_COLUMNS))
+    """The scores as a table for notebooks: one row per language, then all, then one per kind of passage."""
+    table = pd.DataFrame([{"part": part, **values} for part, values in scores.items()], columns=list(SCORE_COLUMNS))
     return table.astype({"accuracy": float, "kappa": float, "macro_f1": float})  # an undefined figure (None): NaN
 
 
