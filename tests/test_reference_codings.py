@@ -46,7 +46,7 @@ def test_the_seci_corpus_is_split_by_source_and_labels_only_the_four_modes():
     passages = pd.read_csv(folder / "passages.csv", dtype=str, keep_default_na=False)
     sources = pd.read_csv(folder / "sources.csv", dtype=str, keep_default_na=False)
     assert set(passages["mode"]) == {"socialization", "externalization", "combination", "internalization"}
-    assert set(SPLITS[:-1]) <= set(passages["split"]) <= set(SPLITS) and set(passages["lang"]) == {"en", "id"}
+    assert set(passages["split"]) == set(SPLITS) and set(passages["lang"]) == {"en", "id"}
     assert passages["passage_id"].is_unique and set(passages["source_id"]) <= set(sources["source_id"])
     assert passages.groupby("source_id")["split"].nunique().max() == 1
     assert not passages["text_masked"].str.contains(r"(?i)\bseci\b|sociali[sz]ation|sosialisasi").any()

@@ -65,7 +65,8 @@ def test_text_masked_is_the_masking_rule_applied_to_text(passages):
 def test_every_row_is_filled_and_whitespace_normalised(passages):
     assert set(passages["mode"]) == set(MODES)
     assert set(passages["kind"]) == {"definition", "practice"}
-    assert set(passages["lang"]) == {"en", "id"} and set(passages["split"]) == {"dev", "test1", "test2", "test3"}
+    assert set(passages["lang"]) == {"en", "id"}
+    assert set(passages["split"]) == {"dev", "test1", "test2", "test3", "test4"}
     for column in ["text", "locator", "mode_evidence"]:
         assert (passages[column].str.strip() != "").all(), column
     assert not passages["text"].str.contains(r"\s{2,}|\n").any()
@@ -77,11 +78,14 @@ def address(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url.strip().lower()).rstrip("/")
 
 
-@pytest.mark.parametrize("held_out, earlier", [("test2", ["dev", "test1"]), ("test3", ["dev", "test1", "test2"])])
+@pytest.mark.parametrize(
+    "held_out, earlier",
+    [("test2", ["dev", "test1"]), ("test3", ["dev", "test1", "test2"]), ("test4", ["dev", "test1", "test2", "test3"])],
+)
 def test_a_held_out_split_uses_only_sources_new_to_the_corpus(passages, sources, held_out, earlier):
-    """Each held-out split (README "Additions": test2 third pass, test3 fourth pass) was collected after the earlier
-    splits were in use: none of its sources' addresses or titles occurs among theirs, no source gives more than six
-    passages, and no passage text repeats an earlier one. Only ids, addresses and counts are compared."""
+    """Each held-out split (README "Additions": test2 third pass, test3 fourth pass, test4 sixth pass) was collected
+    after the earlier splits were in use: none of its sources' addresses or titles occurs among theirs, no source gives
+    more than six passages, and no passage text repeats an earlier one. Only ids, addresses and counts are compared."""
     split_of = passages.groupby("source_id")["split"].first()
     held = sources[sources["source_id"].map(split_of) == held_out]
     before = sources[sources["source_id"].map(split_of).isin(earlier)]
@@ -93,22 +97,28 @@ def test_a_held_out_split_uses_only_sources_new_to_the_corpus(passages, sources,
     assert not set(rows["text"]) & set(passages[passages["split"].isin(earlier)]["text"])
 
 
-def test_no_test3_passage_restates_an_earlier_one(passages):
-    """The fourth pass dropped passages that restate development wording: no test3 passage has more than 60 % of its
-    word types in any single earlier passage (README "Additions (fourth pass)"). Only shares are compared."""
+@pytest.mark.parametrize(
+    "held_out, earlier", [("test3", ["dev", "test1", "test2"]), ("test4", ["dev", "test1", "test2", "test3"])]
+)
+def test_no_held_out_passage_restates_an_earlier_one(passages, held_out, earlier):
+    """The fourth and sixth passes dropped passages that restate earlier wording: no test3 or test4 passage has more
+    than 60 % of its word types in any single passage of the splits collected before it (README "Additions (fourth
+    pass)", "Additions (sixth pass)"). Only shares are compared."""
     words = lambda text: set(re.findall(r"\w+", text.lower()))
-    earlier = [words(text) for text in passages[passages["split"] != "test3"]["text"]]
-    for text in passages[passages["split"] == "test3"]["text"]:
+    earlier = [words(text) for text in passages[passages["split"].isin(earlier)]["text"]]
+    for text in passages[passages["split"] == held_out]["text"]:
         own = words(text)
         assert max(len(own & other) / len(own) for other in earlier) <= 0.6
 
 
-def test_test3_rows_follow_the_corpus_conventions(passages):
-    """The fourth pass appended test3 after p0404 with the same columns, filled fields and masking as every other row."""
-    rows = passages[passages["split"] == "test3"]
+@pytest.mark.parametrize("held_out, last_earlier_id", [("test3", 404), ("test4", 445)])
+def test_held_out_rows_follow_the_corpus_conventions(passages, held_out, last_earlier_id):
+    """The fourth pass appended test3 after p0404, the sixth pass test4 after p0445, with the same columns, filled
+    fields and masking as every other row."""
+    rows = passages[passages["split"] == held_out]
     assert len(rows) > 0
     numbers = passages["passage_id"].str[1:].astype(int)
-    assert (numbers[rows.index] > 404).all() and numbers.is_monotonic_increasing
+    assert (numbers[rows.index] > last_earlier_id).all() and numbers.is_monotonic_increasing
     assert set(rows["lang"]) <= {"en", "id"} and set(rows["mode"]) <= set(MODES)
     assert (rows["text"].map(masked) == rows["text_masked"]).all()
     for column in passages.columns:
