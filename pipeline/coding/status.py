@@ -42,14 +42,25 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   bears on a term right after it only ("a difficult catalogue") and states nothing on its own.
 - **A clause that names nothing.** A main clause with a cue and no keyword of any code, right after
   the clause of a term, says what that clause lacks ("Diskusinya baik, tapi belum maksimal").
-- **A barrier stated on its own.** A sentence with a cue in its main clause that names nothing the
-  codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Isinya belum lengkap.") speaks
-  of what was named before it in the answer: those codes are barriers, not the codes named only after
-  it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
-  question: every code of the answer is a barrier.
+- **A barrier stated on its own.** A sentence with an active cue in its main clause that names nothing
+  the codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Isinya belum lengkap.")
+  speaks of what was named before it in the answer: those codes are barriers, not the codes named only
+  after it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
+  question: every code of the answer is a barrier. Not so a sentence that opens with a topic of its
+  own (a ``topics`` word among its first three words: "Tapi untuk koleksi sejarah masih kurang.", "As
+  for the history books, ..."): it speaks of that topic, even one the codebook does not know.
 - **A suggestion.** The speaker's suggestion, wish or plan (``suggestions``: "saran saya", "perlu
   ditambah", "should", "pengen ada", "I wish", "rencananya"; not "kritik, saran dan pertanyaan") names
-  what is lacking: every term of its sentence and of the rest of the answer is a barrier.
+  what is lacking: every term of its sentence and of the rest of the answer is a barrier, except one
+  the suggestion asks to keep (a ``keeps`` word between the same commas: "grup diskusi tetap ada",
+  "keep the chat service going").
+- **A praise, then a reservation.** A ``praises`` word ("berguna", "membantu", "useful", "helps") in a
+  main clause with no cue praises the codes named in its clause ("Denah itu berguna."), or, when the
+  clause names nothing else ("Itu sangat membantu."), those of the sentence before (in the answer's
+  first sentence: every code). The cues after the praise's sentence are then a reservation, not a
+  barrier of those codes ("... Cuma, ada rak yang labelnya sudah pudar."), as long as they stand in
+  one sentence (``RESERVATIONS``); more sentences with cues outweigh the praise. A barrier before the
+  praise, or in its sentence ("membantu, tapi lambat"), still counts.
 
 Clause words (openers, subordinators, conditionals, relativisers, relative ends) match as written, whole
 words in any case, the words of a phrase one space apart (a ``word*`` glob matches the words starting
@@ -76,13 +87,15 @@ if TYPE_CHECKING:
     from pipeline.coding.codebook import Codebook
 
 LEXICAL_LISTS = ("cues", "suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
-                 "other_senses", "documents")  # matched like keywords, by the matcher
+                 "other_senses", "documents", "praises", "keeps", "topics")  # matched like keywords, by the matcher
 CLAUSE_LISTS = ("clause_openers", "conditionals", "subordinators", "relativisers")  # matched as written, here
 WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*\Z")  # the word that ends a stretch, if any (no punctuation after it)
 CANCELLING = ("hedges", "non_cues")  # a cue inside one of these does not count
 NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")  # the word right after a position, if any (no punctuation between)
 HEAD_FIRST = frozenset({"id"})  # languages whose noun phrases put the head first ("pelatihan IT"); English last
 NEGATION_REACH = 3  # at most this many words between a negation and the negative word it cancels
+RESERVATIONS = 1  # a praise holds against this many later sentences with a cue, not more
+TOPIC_REACH = 3  # a topic word among the first this many words of a sentence names the sentence's own topic
 MAIN, CONDITIONAL, SUBORDINATE, RELATIVE = "main", "conditional", "subordinate", "relative"  # kinds of clause
 CLAUSE_OF = {"clause_openers": MAIN, "conditionals": CONDITIONAL, "subordinators": SUBORDINATE, "relativisers": RELATIVE}
 
@@ -223,7 +236,9 @@ class _Reading:
         self.cue_starts = [cue.start for cue in self.cues]
         self._active: dict[int, bool] = {}  # cue start -> whether it states a barrier
         suggestions = [word.start for n, word in enumerate(words) if "suggestions" in word.kinds and n not in cancelled]
+        self.first_suggestion = suggestions[0] if suggestions else len(text)
         self.first_suggested = self.sentence(suggestions[0]) if suggestions else len(self.sentence_ends) + 1
+        self.praises = [word for n, word in enumerate(words) if "praises" in word.kinds and n not in cancelled]
 
     @property
     def lowered(self) -> str:
@@ -332,23 +347,77 @@ class _Reading:
         return self.sentence(position) == self.sentence(clause.start) and clause.number in (other.number, other.follows)
 
     def barriers(self, evidence: dict[str, tuple[Hit, ...]]) -> set[str]:
-        alone = [cue.start for cue in self.cues if self.stated_alone(cue)]
-        if alone and self.sentence(alone[0]) == 0:
-            return set(evidence)  # a barrier stated first answers the question: it speaks of the whole answer
-        last_alone = alone[-1] if alone else -1  # later, it speaks of what was named before it
-        return {code for code, own in evidence.items()
-                if any(hit.start < last_alone or self.suggested(hit) or self.bears(hit)
-                       for hit in own if not self.other_sense(hit))}
+        alone = [cue.start for cue in self.cues if self.stated_alone(cue) and self.active(cue)]
+        answered = alone[0] if alone and self.sentence(alone[0]) == 0 else len(self.text)  # stated first: of every code
+        praised = self.praised(evidence)
+        barriers = set()
+        for code, own in evidence.items():
+            until = praised.get(code, len(self.text))  # cues after a praise of the code are reservations
+            last_alone = max((start for start in alone if start < until), default=-1)  # speaks of what was named before
+            if answered < until or any(hit.start < last_alone or self.suggested(hit, until) or self.bears(hit, until)
+                                       for hit in own if not self.other_sense(hit)):
+                barriers.add(code)
+        return barriers
+
+    def praised(self, evidence: dict[str, tuple[Hit, ...]]) -> dict[str, int]:
+        """Where the reservations begin for each praised code: the end of the sentence of its first praise.
+
+        A ``praises`` word in a main clause with no cue praises the codes named in that clause ("Denah
+        itu berguna"); in a clause that names nothing else ("Itu sangat membantu"), those of the sentence
+        before, or in the first sentence every code. The praise holds against one later sentence with a
+        cue (a reservation: "Cuma, ada rak yang labelnya sudah pudar."), not against more."""
+        praised: dict[str, int] = {}
+        barred = sorted({self.sentence(cue.start) for cue in self.cues if self.active(cue)}) if self.praises else []
+        for praise in self.praises:
+            clause, sentence = self.clause_of(praise.start), self.sentence(praise.start)
+            if clause.kind != MAIN or any(self.clause_of(cue.start).number == clause.number
+                                            for cue in self.cues_in_sentence(praise.start)):
+                continue
+            if len(barred) - bisect_right(barred, sentence) > RESERVATIONS:
+                continue
+            end = self.sentence_span(sentence)[1]
+            named = [hit for hit in self.hits_in_sentence(praise.start)
+                     if self._continues(clause, hit.start) and (hit.end <= praise.start or hit.start >= praise.end)]
+            if not named and sentence:
+                named = self.hits_in_sentence(self.sentence_span(sentence - 1)[0])
+            for code in ({hit.code_id for hit in named} if named or sentence else set(evidence)) & evidence.keys():
+                praised.setdefault(code, end)
+        return praised
+
+    def hits_in_sentence(self, position: int) -> list[Hit]:
+        start, end = self.sentence_span(self.sentence(position))
+        return self.hits[bisect_left(self.hit_starts, start):bisect_left(self.hit_starts, end)]
+
+    def cues_in_sentence(self, position: int) -> list[Word]:
+        start, end = self.sentence_span(self.sentence(position))
+        return self.cues[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, end)]
 
     def stated_alone(self, cue: Word) -> bool:
         """Whether the cue stands in the main clause of a sentence that names nothing the codebook knows
         (and describes no noun)."""
-        return (cue.start not in self.attributes and not self.has_hit(*self.sentence_span(self.sentence(cue.start)))
-                and self.clause_of(cue.start).kind == MAIN)
+        start, end = self.sentence_span(self.sentence(cue.start))
+        return (cue.start not in self.attributes and not self.has_hit(start, end)
+                and self.clause_of(cue.start).kind == MAIN and not self.names_topic(start, cue.start))
 
-    def suggested(self, hit: Hit) -> bool:
-        """Whether a suggestion ("saran saya", "perlu ditambah") stands in the hit's sentence or an earlier one."""
-        return self.first_suggested <= self.sentence(hit.start)
+    def names_topic(self, start: int, end: int) -> bool:
+        """Whether a ``topics`` word ("untuk", "as for") stands among the first words of the sentence that
+        starts at ``start``, before ``end``: the sentence names its own topic ("Tapi untuk koleksi sejarah
+        masih kurang"), even one the codebook does not know."""
+        at = bisect_left(self.word_starts, start)
+        return any("topics" in word.kinds and word.start < end and self.stretches.fewer_words(start, word.start, TOPIC_REACH)
+                   for word in self.words[at:bisect_left(self.word_starts, end)])
+
+    def suggested(self, hit: Hit, until: int) -> bool:
+        """Whether a suggestion ("saran saya", "perlu ditambah") before ``until`` stands in the hit's sentence
+        or an earlier one, and does not ask to keep the hit ("grup diskusi tetap ada": no lack)."""
+        return self.first_suggestion < until and self.first_suggested <= self.sentence(hit.start) and not self.kept(hit)
+
+    def kept(self, hit: Hit) -> bool:
+        """Whether a ``keeps`` word ("tetap", "keep") stands in the hit's stretch between commas."""
+        start, end = self.sentence_span(self.sentence(hit.start))
+        start = max(start, self.text.rfind(",", start, hit.start) + 1)
+        comma = self.text.find(",", hit.end, end)
+        return self._has_word("keeps", start, end if comma < 0 else comma)
 
     def other_sense(self, hit: Hit) -> bool:
         """Whether the hit lies inside a longer phrase of the ``other_senses`` list (which starts at most a
@@ -371,15 +440,16 @@ class _Reading:
         return at < len(self.words) and "documents" in self.words[at].kinds and self.stretches.fewer_words(
             hit.end, self.words[at].start, 1)
 
-    def bears(self, hit: Hit) -> bool:
+    def bears(self, hit: Hit, until: int | None = None) -> bool:
         """Whether an active cue bears on the hit: overlapping it, in its clause (or in a relative clause
         describing it) with fewer than ``window`` words between, or closing the sentence in a clause of
         its own that names nothing ("menggabungkan semua laporan ..., tapi belum": the clause says
-        what was not done)."""
+        what was not done). Only cues before ``until`` count (all, without it)."""
+        until = len(self.text) if until is None else until
         window = self.rules.window
         sentence = self.sentence(hit.start)
         clause = None  # the hit's clause, read only when a cue in its sentence is near enough to need it
-        after = bisect_left(self.cue_starts, hit.end)
+        after, last = bisect_left(self.cue_starts, min(hit.end, until)), bisect_left(self.cue_starts, until)
         for at in range(after - 1, -1, -1):  # cues that start before the hit ends, nearest first
             cue = self.cues[at]
             if cue.start in self.attributes:  # describes the noun after it: bears on that one only
@@ -396,7 +466,7 @@ class _Reading:
                 clause = clause or self.clause_of(hit.start)
                 if self.clause_of(cue.start).number == clause.number:
                     return True
-        for at in range(after, len(self.cues)):  # cues after the hit, nearest first
+        for at in range(after, last):  # cues after the hit, nearest first
             cue = self.cues[at]
             if self.sentence(cue.start) != sentence:
                 break
