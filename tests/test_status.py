@@ -545,3 +545,13 @@ def test_never_is_a_barrier_and_not_yet_ever_a_hedge(matcher, lang, text, expect
 ])
 def test_a_wish_names_what_is_lacking(matcher, lang, text):
     assert statuses(matcher, text, lang) == {"internalization": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Teman-teman nggak pelit ilmu waktu diskusi."),
+    ("id", "Diskusi kadang molor. Tidak ada yang salah dengan moderatornya."),
+    ("en", "Colleagues are never stingy with what they know in the discussion."),
+    ("en", "The discussion runs late. It is not the chair's fault."),
+])
+def test_not_stingy_and_not_at_fault_are_positives(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"socialization": "practice"}
