@@ -555,3 +555,11 @@ def test_a_wish_names_what_is_lacking(matcher, lang, text):
 ])
 def test_not_stingy_and_not_at_fault_are_positives(matcher, lang, text):
     assert statuses(matcher, text, lang) == {"socialization": "practice"}
+
+
+@pytest.mark.parametrize("text", [
+    "Rak ada, tapi banyak yang rusak.",
+    "Rak cukup, tapi sebagian yang di lantai dua sudah rusak.",
+])
+def test_yang_after_a_quantifier_opens_the_predicate_not_a_relative_clause(matcher, text):
+    assert statuses(matcher, text, "id") == {"facilities": "barrier"}

@@ -11,7 +11,9 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   noun phrase: "layanan yang lebih modern itu | masih kurang") describes its head, the word or two just
   before it: a cue in it bears on a term there ("web kami yang belum memadai"), not on the other terms
   of the clause ("kami membahas arsip yang sulit dibaca" says nothing against the discussion). A
-  clause word right after a negation is a verb, not a break ("belum jadi kebiasaan": not yet become).
+  clause word right after a negation is a verb, not a break ("belum jadi kebiasaan": not yet become);
+  a relativiser right after a ``quantifiers`` word opens no relative clause but the predicate ("banyak
+  yang rusak": many are broken).
 - **Reasons and concessions.** A cue in a clause opened by a ``subordinators`` word ("karena",
   "walaupun", "because", "although", ...; to the next comma) bears on the terms of that clause only: it
   gives a cause or a concession, and neither states a barrier on its own nor says what the clause before
@@ -62,7 +64,7 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   one sentence (``RESERVATIONS``); more sentences with cues outweigh the praise. A barrier before the
   praise, or in its sentence ("membantu, tapi lambat"), still counts.
 
-Clause words (openers, subordinators, conditionals, relativisers, relative ends) match as written, whole
+Clause words (openers, subordinators, conditionals, relativisers, relative ends, quantifiers) match as written, whole
 words in any case, the words of a phrase one space apart (a ``word*`` glob matches the words starting
 so); complements are single words, compared with the word after an adjective; the other lists match like
 keywords (stems, affixes: :mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same
@@ -139,6 +141,7 @@ class StatusRules:
         closers = rf"|(?<![\w'’-])(?P<closer>{_alternatives(relative_ends)})(?![\w'’-])" if relative_ends else ""
         self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}{closers}")  # on lower-cased text
         self._negations = frozenset(codebook.status_terms("negations", lang))  # a clause word after one is a verb
+        self._quantifiers = frozenset(codebook.status_terms("quantifiers", lang))  # a relativiser after one is none
         self._not_nouns = frozenset(codebook.status_terms("complements", lang)) | {
             word for term in self._clause_words for word in term.split()}  # an adjective before these is no attribute
 
@@ -162,7 +165,10 @@ class StatusRules:
             name = found.lastgroup
             if (name == "comma" and kind == MAIN) or (name == "closer" and kind != RELATIVE):
                 continue
-            if name == "word" and self._after_negation(lowered, begin, found.start()):
+            if name == "word" and self._after(self._negations, lowered, begin, found.start()):
+                continue
+            if name == "word" and self._after(self._quantifiers, lowered, begin, found.start()) and (
+                    self._clause_kind(found.group()) == RELATIVE):
                 continue
             at = found.end() if name in ("comma", "end", "closer") else found.start()
             if at > begin:
@@ -180,10 +186,11 @@ class StatusRules:
             clauses.append(Clause(begin, end, kind, number, follows))
         return clauses
 
-    def _after_negation(self, lowered: str, begin: int, at: int) -> bool:
-        """Whether the word right before ``at`` (in ``lowered[begin:at]``) is a negation: "belum jadi"."""
+    def _after(self, words: frozenset[str], lowered: str, begin: int, at: int) -> bool:
+        """Whether the word right before ``at`` (in ``lowered[begin:at]``) is one of ``words``: a negation
+        ("belum jadi": a verb follows), a quantifier ("banyak yang": a predicate follows)."""
         found = WORD_BEFORE.search(lowered, max(begin, at - 40), at)
-        return found is not None and found[1] in self._negations
+        return found is not None and found[1] in words
 
     def attributive(self, lowered: str, adjective_end: int) -> bool:
         """Whether the adjective ending at ``adjective_end`` stands before a noun it describes: a word
