@@ -246,6 +246,7 @@ class _Reading:
         self.first_suggestion = suggestions[0] if suggestions else len(text)
         self.first_suggested = self.sentence(suggestions[0]) if suggestions else len(self.sentence_ends) + 1
         self.praises = [word for n, word in enumerate(words) if "praises" in word.kinds and n not in cancelled]
+        self.praise_starts = [praise.start for praise in self.praises]
 
     @property
     def lowered(self) -> str:
@@ -375,29 +376,39 @@ class _Reading:
         cue (a reservation: "Cuma, ada rak yang labelnya sudah pudar."), not against more."""
         praised: dict[str, int] = {}
         barred = sorted({self.sentence(cue.start) for cue in self.cues if self.active(cue)}) if self.praises else []
+        read: dict[int, tuple[set[int], dict[int, set[str]], set[str]]] = {}  # sentence -> what its clauses hold
         for praise in self.praises:
             clause, sentence = self.clause_of(praise.start), self.sentence(praise.start)
-            if clause.kind != MAIN or any(self.clause_of(cue.start).number == clause.number
-                                            for cue in self.cues_in_sentence(praise.start)):
+            if clause.kind != MAIN or len(barred) - bisect_right(barred, sentence) > RESERVATIONS:
                 continue
-            if len(barred) - bisect_right(barred, sentence) > RESERVATIONS:
+            with_cue, named, _ = self._clause_contents(sentence, read)
+            if clause.number in with_cue:
                 continue
-            end = self.sentence_span(sentence)[1]
-            named = [hit for hit in self.hits_in_sentence(praise.start)
-                     if self._continues(clause, hit.start) and (hit.end <= praise.start or hit.start >= praise.end)]
-            if not named and sentence:
-                named = self.hits_in_sentence(self.sentence_span(sentence - 1)[0])
-            for code in ({hit.code_id for hit in named} if named or sentence else set(evidence)) & evidence.keys():
-                praised.setdefault(code, end)
+            codes = named.get(clause.number) or (self._clause_contents(sentence - 1, read)[2] if sentence else set(evidence))
+            for code in codes & evidence.keys():
+                praised.setdefault(code, self.sentence_span(sentence)[1])
         return praised
 
-    def hits_in_sentence(self, position: int) -> list[Hit]:
-        start, end = self.sentence_span(self.sentence(position))
-        return self.hits[bisect_left(self.hit_starts, start):bisect_left(self.hit_starts, end)]
-
-    def cues_in_sentence(self, position: int) -> list[Word]:
-        start, end = self.sentence_span(self.sentence(position))
-        return self.cues[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, end)]
+    def _clause_contents(self, sentence: int, read: dict) -> tuple[set[int], dict[int, set[str]], set[str]]:
+        """The numbers of the sentence's clauses with a cue, the codes named in each clause (with the
+        relative clauses describing it; not a keyword that is itself a praise), and every code it names;
+        kept in ``read``, so that a sentence is read once."""
+        if sentence in read:
+            return read[sentence]
+        start, end = self.sentence_span(sentence)
+        with_cue = {self.clause_of(cue.start).number
+                    for cue in self.cues[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, end)]}
+        named: dict[int, set[str]] = {}
+        hits = self.hits[bisect_left(self.hit_starts, start):bisect_left(self.hit_starts, end)]
+        for hit in hits:
+            at = bisect_left(self.praise_starts, hit.end)
+            if at and self.praises[at - 1].end > hit.start:  # the praise itself ("sangat membantu")
+                continue
+            clause = self.clause_of(hit.start)
+            for number in {clause.number, clause.follows} - {-1}:
+                named.setdefault(number, set()).add(hit.code_id)
+        read[sentence] = with_cue, named, {hit.code_id for hit in hits}
+        return read[sentence]
 
     def stated_alone(self, cue: Word) -> bool:
         """Whether the cue stands in the main clause of a sentence that names nothing the codebook knows
