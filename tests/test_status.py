@@ -563,3 +563,13 @@ def test_not_stingy_and_not_at_fault_are_positives(matcher, lang, text):
 ])
 def test_yang_after_a_quantifier_opens_the_predicate_not_a_relative_clause(matcher, text):
     assert statuses(matcher, text, "id") == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Web kami buruk sekali.", "barrier"),
+    ("en", "Our website works badly.", "barrier"),
+    ("id", "Web kami tidak buruk.", "practice"),
+    ("en", "Our website is not bad at all.", "practice"),
+])
+def test_bad_is_a_word_of_trouble(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == {"combination": expected}
