@@ -292,7 +292,8 @@ class _Reading:
                     cancelled.update(negated)
                     cancelled.update(m for m in range(n - 1, -1, -1) if words[m].end > word.start)  # "not" of "not yet"
                     hedge_end = max(hedge_end, word.end)
-        return cancelled
+        spans = {words[n][:2] for n in cancelled}  # the same word found as two terms ("bad", "badly") goes too
+        return {n for n, word in enumerate(words) if word[:2] in spans}
 
     def active(self, cue: Word) -> bool:
         """Whether the cue states a barrier: it is neither inside a conditional clause nor in the clause
