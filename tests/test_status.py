@@ -398,7 +398,8 @@ def test_a_clause_ends_at_a_semicolon_and_a_sentence_end(matcher):
 
 
 @pytest.mark.parametrize("name", ["negations", "negatives", "extremes", "conditionals", "clause_openers",
-                                  "subordinators", "relativisers", "suggestions", "hedges", "non_cues"])
+                                  "subordinators", "relativisers", "suggestions", "hedges", "non_cues", "praises",
+                                  "keeps", "topics"])
 def test_every_list_of_the_barrier_section_is_in_the_default_codebook_in_both_languages(name):
     codebook = load_codebook()
     assert codebook.status_terms(name, "id") and codebook.status_terms(name, "en")
@@ -461,3 +462,114 @@ def test_a_demonstrative_closes_the_relative_clause_and_the_predicate_speaks_of_
 ])
 def test_a_plan_names_what_is_not_there_yet(matcher, lang, text):
     assert statuses(matcher, text, lang) == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Grup Telegram itu sangat membantu. Cuma, kadang balasannya lambat."),
+    ("id", "Kami punya grup Telegram. Itu berguna sekali. Hanya saja balasannya kadang lambat."),
+    ("id", "Itu membantu, Kak. Saya lihat grup Telegram dulu. Cuma kadang balasannya belum cepat."),
+    ("en", "The Telegram group is really useful. Only, the replies are sometimes slow."),
+    ("en", "We have a Telegram group. It helps a lot. The replies are sometimes slow."),
+    ("id", "Kami punya grup Telegram. Bagi mahasiswa yang waktunya terbatas, itu membantu. Cuma balasannya lambat."),
+    ("en", "We have a Telegram group. For students whose time is limited, it helps. Only the replies are slow."),
+    ("en", "They help. I check the Telegram group first. Only the replies are not always quick."),
+])
+def test_a_praise_outweighs_one_later_reservation(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"online_services": "practice"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Grup Telegram itu membantu, tapi balasannya lambat."),  # the reservation in the praise's sentence
+    ("id", "Grup Telegram itu membantu. Tapi balasannya lambat. Pertanyaan malam juga belum dijawab."),  # two
+    ("id", "Grup Telegram itu tidak membantu. Balasannya lambat."),  # a cue in the praise's clause: no praise
+    ("id", "Balasan grup Telegram lambat. Tapi itu membantu."),  # the barrier comes before the praise
+    ("en", "The Telegram group helps, but the replies are slow."),
+    ("en", "The Telegram group helps. But the replies are slow. Questions at night are not answered either."),
+    ("en", "The Telegram group does not help. The replies are slow."),
+    ("en", "The replies in the Telegram group are slow. But it helps."),
+])
+def test_a_praise_does_not_outweigh_a_barrier_before_it_beside_it_or_several_after_it(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"online_services": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Diskusi bulanan berjalan rutin. Tapi untuk koleksi sejarah masih kurang.", "practice"),
+    ("id", "Diskusi bulanan berjalan rutin. Hanya saja soal koleksi lama, belum lengkap.", "practice"),
+    ("en", "The monthly discussion runs regularly. But as for the history books, they are still lacking.", "practice"),
+    ("id", "Diskusi bulanan berjalan rutin. Tapi masih kurang.", "barrier"),  # no topic of its own
+    ("en", "The monthly discussion runs regularly. But it is still lacking.", "barrier"),
+])
+def test_a_barrier_sentence_with_a_topic_of_its_own_speaks_of_that_topic(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == {"socialization": expected}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Saran saya, grup Telegram tetap dijalankan, dan rak ditambah."),
+    ("en", "My suggestion: keep the Telegram group going, and add more shelves."),
+])
+def test_a_suggestion_to_keep_something_names_no_lack_of_it(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"online_services": "practice", "facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Grup Telegram sangat berarti. Kalau tidak ada bantuan mereka, mungkin proposal saya belum selesai."),
+    ("en", "The Telegram group means a lot. If it were not for their help, my thesis would not be finished."),
+])
+def test_what_would_happen_without_a_thing_is_no_barrier_stated_on_its_own(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"online_services": "practice"}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Mahasiswa baru bingung mencari rak.", "barrier"),
+    ("en", "New students are confused by the shelves.", "barrier"),
+    ("id", "Mahasiswa baru tidak bingung mencari rak.", "practice"),
+    ("en", "New students are never confused by the shelves.", "practice"),
+])
+def test_confusion_is_a_word_of_trouble(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == {"facilities": expected}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Wifi perpustakaan nggak pernah nyambung.", "barrier"),  # never: as "tidak pernah"
+    ("id", "Wifi perpustakaan tidak pernah nyambung.", "barrier"),
+    ("id", "Saya belum pernah pakai wifi di sana.", "practice"),  # not yet ever: the speaker's inexperience
+])
+def test_never_is_a_barrier_and_not_yet_ever_a_hedge(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == {"facilities": expected}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I'd love there to be a proper training day once a year."),
+    ("en", "A training day once a year, that would be my wish."),
+    ("id", "Pengen ada pelatihan sekali setahun."),
+])
+def test_a_wish_names_what_is_lacking(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"internalization": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("id", "Teman-teman nggak pelit ilmu waktu diskusi."),
+    ("id", "Diskusi kadang molor. Tidak ada yang salah dengan moderatornya."),
+    ("en", "Colleagues are never stingy with what they know in the discussion."),
+    ("en", "The discussion runs late. It is not the chair's fault."),
+])
+def test_not_stingy_and_not_at_fault_are_positives(matcher, lang, text):
+    assert statuses(matcher, text, lang) == {"socialization": "practice"}
+
+
+@pytest.mark.parametrize("text", [
+    "Rak ada, tapi banyak yang rusak.",
+    "Rak cukup, tapi sebagian yang di lantai dua sudah rusak.",
+])
+def test_yang_after_a_quantifier_opens_the_predicate_not_a_relative_clause(matcher, text):
+    assert statuses(matcher, text, "id") == {"facilities": "barrier"}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("id", "Web kami buruk sekali.", "barrier"),
+    ("en", "Our website works badly.", "barrier"),
+    ("id", "Web kami tidak buruk.", "practice"),
+    ("en", "Our website is not bad at all.", "practice"),
+])
+def test_bad_is_a_word_of_trouble(matcher, lang, text, expected):
+    assert statuses(matcher, text, lang) == {"combination": expected}

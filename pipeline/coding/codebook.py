@@ -36,7 +36,7 @@ DEFAULT_BARRIER_WINDOW = 8
 # evidence (pipeline/coding/status.py applies them; docs/codebook.md explains each).
 STATUS_WORD_LISTS = ("suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
                      "complements", "other_senses", "documents", "conditionals", "clause_openers", "subordinators", "relativisers",
-                     "relative_ends")
+                     "relative_ends", "praises", "keeps", "topics", "quantifiers")
 # A definition that starts with this marker has not been written yet (imported codebooks carry it).
 UNWRITTEN = "TODO"
 

@@ -11,7 +11,9 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   noun phrase: "layanan yang lebih modern itu | masih kurang") describes its head, the word or two just
   before it: a cue in it bears on a term there ("web kami yang belum memadai"), not on the other terms
   of the clause ("kami membahas arsip yang sulit dibaca" says nothing against the discussion). A
-  clause word right after a negation is a verb, not a break ("belum jadi kebiasaan": not yet become).
+  clause word right after a negation is a verb, not a break ("belum jadi kebiasaan": not yet become);
+  a relativiser right after a ``quantifiers`` word opens no relative clause but the predicate ("banyak
+  yang rusak": many are broken).
 - **Reasons and concessions.** A cue in a clause opened by a ``subordinators`` word ("karena",
   "walaupun", "because", "although", ...; to the next comma) bears on the terms of that clause only: it
   gives a cause or a concession, and neither states a barrier on its own nor says what the clause before
@@ -42,16 +44,27 @@ codebook's ``barrier`` section, so a researcher can edit them; ``docs/codebook.m
   bears on a term right after it only ("a difficult catalogue") and states nothing on its own.
 - **A clause that names nothing.** A main clause with a cue and no keyword of any code, right after
   the clause of a term, says what that clause lacks ("Diskusinya baik, tapi belum maksimal").
-- **A barrier stated on its own.** A sentence with a cue in its main clause that names nothing the
-  codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Isinya belum lengkap.") speaks
-  of what was named before it in the answer: those codes are barriers, not the codes named only after
-  it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
-  question: every code of the answer is a barrier.
+- **A barrier stated on its own.** A sentence with an active cue in its main clause that names nothing
+  the codebook knows (no keyword of any code: "Jadi belum semua terlibat.", "Isinya belum lengkap.")
+  speaks of what was named before it in the answer: those codes are barriers, not the codes named only
+  after it. Stated in the answer's first sentence ("Belum maksimal, Dik.", "Jarang."), it answers the
+  question: every code of the answer is a barrier. Not so a sentence that opens with a topic of its
+  own (a ``topics`` word among its first three words: "Tapi untuk koleksi sejarah masih kurang.", "As
+  for the history books, ..."): it speaks of that topic, even one the codebook does not know.
 - **A suggestion.** The speaker's suggestion, wish or plan (``suggestions``: "saran saya", "perlu
   ditambah", "should", "pengen ada", "I wish", "rencananya"; not "kritik, saran dan pertanyaan") names
-  what is lacking: every term of its sentence and of the rest of the answer is a barrier.
+  what is lacking: every term of its sentence and of the rest of the answer is a barrier, except one
+  the suggestion asks to keep (a ``keeps`` word between the same commas: "grup diskusi tetap ada",
+  "keep the chat service going").
+- **A praise, then a reservation.** A ``praises`` word ("berguna", "membantu", "useful", "helps") in a
+  main clause with no cue praises the codes named in its clause ("Denah itu berguna."), or, when the
+  clause names nothing else ("Itu sangat membantu."), those of the sentence before (in the answer's
+  first sentence: every code). The cues after the praise's sentence are then a reservation, not a
+  barrier of those codes ("... Cuma, ada rak yang labelnya sudah pudar."), as long as they stand in
+  one sentence (``RESERVATIONS``); more sentences with cues outweigh the praise. A barrier before the
+  praise, or in its sentence ("membantu, tapi lambat"), still counts.
 
-Clause words (openers, subordinators, conditionals, relativisers, relative ends) match as written, whole
+Clause words (openers, subordinators, conditionals, relativisers, relative ends, quantifiers) match as written, whole
 words in any case, the words of a phrase one space apart (a ``word*`` glob matches the words starting
 so); complements are single words, compared with the word after an adjective; the other lists match like
 keywords (stems, affixes: :mod:`pipeline.coding.matcher`), found by the classifier's matcher in the same
@@ -76,13 +89,15 @@ if TYPE_CHECKING:
     from pipeline.coding.codebook import Codebook
 
 LEXICAL_LISTS = ("cues", "suggestions", "hedges", "non_cues", "negations", "negatives", "extremes", "adjectives",
-                 "other_senses", "documents")  # matched like keywords, by the matcher
+                 "other_senses", "documents", "praises", "keeps", "topics")  # matched like keywords, by the matcher
 CLAUSE_LISTS = ("clause_openers", "conditionals", "subordinators", "relativisers")  # matched as written, here
 WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*\Z")  # the word that ends a stretch, if any (no punctuation after it)
 CANCELLING = ("hedges", "non_cues")  # a cue inside one of these does not count
 NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")  # the word right after a position, if any (no punctuation between)
 HEAD_FIRST = frozenset({"id"})  # languages whose noun phrases put the head first ("pelatihan IT"); English last
 NEGATION_REACH = 3  # at most this many words between a negation and the negative word it cancels
+RESERVATIONS = 1  # a praise holds against this many later sentences with a cue, not more
+TOPIC_REACH = 3  # a topic word among the first this many words of a sentence names the sentence's own topic
 MAIN, CONDITIONAL, SUBORDINATE, RELATIVE = "main", "conditional", "subordinate", "relative"  # kinds of clause
 CLAUSE_OF = {"clause_openers": MAIN, "conditionals": CONDITIONAL, "subordinators": SUBORDINATE, "relativisers": RELATIVE}
 
@@ -126,6 +141,7 @@ class StatusRules:
         closers = rf"|(?<![\w'’-])(?P<closer>{_alternatives(relative_ends)})(?![\w'’-])" if relative_ends else ""
         self._breaks = re.compile(rf"(?P<end>[{SENTENCE_ENDS};])|(?P<comma>,){words}{closers}")  # on lower-cased text
         self._negations = frozenset(codebook.status_terms("negations", lang))  # a clause word after one is a verb
+        self._quantifiers = frozenset(codebook.status_terms("quantifiers", lang))  # a relativiser after one is none
         self._not_nouns = frozenset(codebook.status_terms("complements", lang)) | {
             word for term in self._clause_words for word in term.split()}  # an adjective before these is no attribute
 
@@ -149,7 +165,10 @@ class StatusRules:
             name = found.lastgroup
             if (name == "comma" and kind == MAIN) or (name == "closer" and kind != RELATIVE):
                 continue
-            if name == "word" and self._after_negation(lowered, begin, found.start()):
+            if name == "word" and self._after(self._negations, lowered, begin, found.start()):
+                continue
+            if name == "word" and self._after(self._quantifiers, lowered, begin, found.start()) and (
+                    self._clause_kind(found.group()) == RELATIVE):
                 continue
             at = found.end() if name in ("comma", "end", "closer") else found.start()
             if at > begin:
@@ -167,10 +186,11 @@ class StatusRules:
             clauses.append(Clause(begin, end, kind, number, follows))
         return clauses
 
-    def _after_negation(self, lowered: str, begin: int, at: int) -> bool:
-        """Whether the word right before ``at`` (in ``lowered[begin:at]``) is a negation: "belum jadi"."""
+    def _after(self, words: frozenset[str], lowered: str, begin: int, at: int) -> bool:
+        """Whether the word right before ``at`` (in ``lowered[begin:at]``) is one of ``words``: a negation
+        ("belum jadi": a verb follows), a quantifier ("banyak yang": a predicate follows)."""
         found = WORD_BEFORE.search(lowered, max(begin, at - 40), at)
-        return found is not None and found[1] in self._negations
+        return found is not None and found[1] in words
 
     def attributive(self, lowered: str, adjective_end: int) -> bool:
         """Whether the adjective ending at ``adjective_end`` stands before a noun it describes: a word
@@ -223,7 +243,10 @@ class _Reading:
         self.cue_starts = [cue.start for cue in self.cues]
         self._active: dict[int, bool] = {}  # cue start -> whether it states a barrier
         suggestions = [word.start for n, word in enumerate(words) if "suggestions" in word.kinds and n not in cancelled]
+        self.first_suggestion = suggestions[0] if suggestions else len(text)
         self.first_suggested = self.sentence(suggestions[0]) if suggestions else len(self.sentence_ends) + 1
+        self.praises = [word for n, word in enumerate(words) if "praises" in word.kinds and n not in cancelled]
+        self.praise_starts = [praise.start for praise in self.praises]
 
     @property
     def lowered(self) -> str:
@@ -269,7 +292,8 @@ class _Reading:
                     cancelled.update(negated)
                     cancelled.update(m for m in range(n - 1, -1, -1) if words[m].end > word.start)  # "not" of "not yet"
                     hedge_end = max(hedge_end, word.end)
-        return cancelled
+        spans = {words[n][:2] for n in cancelled}  # the same word found as two terms ("bad", "badly") goes too
+        return {n for n, word in enumerate(words) if word[:2] in spans}
 
     def active(self, cue: Word) -> bool:
         """Whether the cue states a barrier: it is neither inside a conditional clause nor in the clause
@@ -332,23 +356,87 @@ class _Reading:
         return self.sentence(position) == self.sentence(clause.start) and clause.number in (other.number, other.follows)
 
     def barriers(self, evidence: dict[str, tuple[Hit, ...]]) -> set[str]:
-        alone = [cue.start for cue in self.cues if self.stated_alone(cue)]
-        if alone and self.sentence(alone[0]) == 0:
-            return set(evidence)  # a barrier stated first answers the question: it speaks of the whole answer
-        last_alone = alone[-1] if alone else -1  # later, it speaks of what was named before it
-        return {code for code, own in evidence.items()
-                if any(hit.start < last_alone or self.suggested(hit) or self.bears(hit)
-                       for hit in own if not self.other_sense(hit))}
+        alone = [cue.start for cue in self.cues if self.stated_alone(cue) and self.active(cue)]
+        answered = alone[0] if alone and self.sentence(alone[0]) == 0 else len(self.text)  # stated first: of every code
+        praised = self.praised(evidence)
+        barriers = set()
+        for code, own in evidence.items():
+            until = praised.get(code, len(self.text))  # cues after a praise of the code are reservations
+            last_alone = max((start for start in alone if start < until), default=-1)  # speaks of what was named before
+            if answered < until or any(hit.start < last_alone or self.suggested(hit, until) or self.bears(hit, until)
+                                       for hit in own if not self.other_sense(hit)):
+                barriers.add(code)
+        return barriers
+
+    def praised(self, evidence: dict[str, tuple[Hit, ...]]) -> dict[str, int]:
+        """Where the reservations begin for each praised code: the end of the sentence of its first praise.
+
+        A ``praises`` word in a main clause with no cue praises the codes named in that clause ("Denah
+        itu berguna"); in a clause that names nothing else ("Itu sangat membantu"), those of the sentence
+        before, or in the first sentence every code. The praise holds against one later sentence with a
+        cue (a reservation: "Cuma, ada rak yang labelnya sudah pudar."), not against more."""
+        praised: dict[str, int] = {}
+        barred = sorted({self.sentence(cue.start) for cue in self.cues if self.active(cue)}) if self.praises else []
+        read: dict[int, tuple[set[int], dict[int, set[str]], set[str]]] = {}  # sentence -> what its clauses hold
+        for praise in self.praises:
+            clause, sentence = self.clause_of(praise.start), self.sentence(praise.start)
+            if clause.kind != MAIN or len(barred) - bisect_right(barred, sentence) > RESERVATIONS:
+                continue
+            with_cue, named, _ = self._clause_contents(sentence, read)
+            if clause.number in with_cue:
+                continue
+            codes = named.get(clause.number) or (self._clause_contents(sentence - 1, read)[2] if sentence else set(evidence))
+            for code in codes & evidence.keys():
+                praised.setdefault(code, self.sentence_span(sentence)[1])
+        return praised
+
+    def _clause_contents(self, sentence: int, read: dict) -> tuple[set[int], dict[int, set[str]], set[str]]:
+        """The numbers of the sentence's clauses with a cue, the codes named in each clause (with the
+        relative clauses describing it; not a keyword that is itself a praise), and every code it names;
+        kept in ``read``, so that a sentence is read once."""
+        if sentence in read:
+            return read[sentence]
+        start, end = self.sentence_span(sentence)
+        with_cue = {self.clause_of(cue.start).number
+                    for cue in self.cues[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, end)]}
+        named: dict[int, set[str]] = {}
+        hits = self.hits[bisect_left(self.hit_starts, start):bisect_left(self.hit_starts, end)]
+        for hit in hits:
+            at = bisect_left(self.praise_starts, hit.end)
+            if at and self.praises[at - 1].end > hit.start:  # the praise itself ("sangat membantu")
+                continue
+            clause = self.clause_of(hit.start)
+            for number in {clause.number, clause.follows} - {-1}:
+                named.setdefault(number, set()).add(hit.code_id)
+        read[sentence] = with_cue, named, {hit.code_id for hit in hits}
+        return read[sentence]
 
     def stated_alone(self, cue: Word) -> bool:
         """Whether the cue stands in the main clause of a sentence that names nothing the codebook knows
         (and describes no noun)."""
-        return (cue.start not in self.attributes and not self.has_hit(*self.sentence_span(self.sentence(cue.start)))
-                and self.clause_of(cue.start).kind == MAIN)
+        start, end = self.sentence_span(self.sentence(cue.start))
+        return (cue.start not in self.attributes and not self.has_hit(start, end)
+                and self.clause_of(cue.start).kind == MAIN and not self.names_topic(start, cue.start))
 
-    def suggested(self, hit: Hit) -> bool:
-        """Whether a suggestion ("saran saya", "perlu ditambah") stands in the hit's sentence or an earlier one."""
-        return self.first_suggested <= self.sentence(hit.start)
+    def names_topic(self, start: int, end: int) -> bool:
+        """Whether a ``topics`` word ("untuk", "as for") stands among the first words of the sentence that
+        starts at ``start``, before ``end``: the sentence names its own topic ("Tapi untuk koleksi sejarah
+        masih kurang"), even one the codebook does not know."""
+        at = bisect_left(self.word_starts, start)
+        return any("topics" in word.kinds and word.start < end and self.stretches.fewer_words(start, word.start, TOPIC_REACH)
+                   for word in self.words[at:bisect_left(self.word_starts, end)])
+
+    def suggested(self, hit: Hit, until: int) -> bool:
+        """Whether a suggestion ("saran saya", "perlu ditambah") before ``until`` stands in the hit's sentence
+        or an earlier one, and does not ask to keep the hit ("grup diskusi tetap ada": no lack)."""
+        return self.first_suggestion < until and self.first_suggested <= self.sentence(hit.start) and not self.kept(hit)
+
+    def kept(self, hit: Hit) -> bool:
+        """Whether a ``keeps`` word ("tetap", "keep") stands in the hit's stretch between commas."""
+        start, end = self.sentence_span(self.sentence(hit.start))
+        start = max(start, self.text.rfind(",", start, hit.start) + 1)
+        comma = self.text.find(",", hit.end, end)
+        return self._has_word("keeps", start, end if comma < 0 else comma)
 
     def other_sense(self, hit: Hit) -> bool:
         """Whether the hit lies inside a longer phrase of the ``other_senses`` list (which starts at most a
@@ -371,15 +459,16 @@ class _Reading:
         return at < len(self.words) and "documents" in self.words[at].kinds and self.stretches.fewer_words(
             hit.end, self.words[at].start, 1)
 
-    def bears(self, hit: Hit) -> bool:
+    def bears(self, hit: Hit, until: int | None = None) -> bool:
         """Whether an active cue bears on the hit: overlapping it, in its clause (or in a relative clause
         describing it) with fewer than ``window`` words between, or closing the sentence in a clause of
         its own that names nothing ("menggabungkan semua laporan ..., tapi belum": the clause says
-        what was not done)."""
+        what was not done). Only cues before ``until`` count (all, without it)."""
+        until = len(self.text) if until is None else until
         window = self.rules.window
         sentence = self.sentence(hit.start)
         clause = None  # the hit's clause, read only when a cue in its sentence is near enough to need it
-        after = bisect_left(self.cue_starts, hit.end)
+        after, last = bisect_left(self.cue_starts, min(hit.end, until)), bisect_left(self.cue_starts, until)
         for at in range(after - 1, -1, -1):  # cues that start before the hit ends, nearest first
             cue = self.cues[at]
             if cue.start in self.attributes:  # describes the noun after it: bears on that one only
@@ -396,7 +485,7 @@ class _Reading:
                 clause = clause or self.clause_of(hit.start)
                 if self.clause_of(cue.start).number == clause.number:
                     return True
-        for at in range(after, len(self.cues)):  # cues after the hit, nearest first
+        for at in range(after, last):  # cues after the hit, nearest first
             cue = self.cues[at]
             if self.sentence(cue.start) != sentence:
                 break
