@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pipeline.coding import local_terms
 from pipeline.coding.codebook import Codebook, Keyword, Pattern
 from pipeline.coding.matcher import TermMatcher
-from pipeline.coding.patterns import PatternMatcher
+from pipeline.coding.patterns import PatternMatcher, contrast_expression, without_contrasts
 from pipeline.coding.status import StatusRules, Word
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
@@ -105,6 +105,7 @@ class Matcher:
         self._languages: dict[str, tuple[TermMatcher, list[tuple[str, Keyword]]]] = {}
         self._status_rules: dict[str, StatusRules] = {}
         self._patterns: dict[str, PatternMatcher] = {}
+        self._contrasts: dict[str, re.Pattern | None] = {}
 
     def _language(self, lang: str) -> tuple[TermMatcher, list[tuple[str, Keyword]]]:
         if lang not in self._languages:
@@ -114,6 +115,7 @@ class Matcher:
             rules = self._status_rules[lang] = StatusRules(self.codebook, lang)
             self._languages[lang] = TermMatcher([keyword.term for _, keyword in keywords], lang, qualifiers=rules.terms), keywords
             self._patterns[lang] = PatternMatcher(self.codebook, lang)
+            self._contrasts[lang] = contrast_expression(self.codebook.pattern_words.contrast_markers.get(lang, ()))
         return self._languages[lang]
 
     def status_rules(self, lang: str) -> StatusRules:
@@ -129,8 +131,11 @@ class Matcher:
     def find_all(self, texts: list[str], lang: str) -> list[tuple[list[Hit], list[Word]]]:
         """:meth:`find` for each of ``texts``, all in ``lang``, searched together (much faster).
 
+        What a contrast marker opens ("rather than from manuals") is not searched (:func:`without_contrasts`).
         Pattern hits come after the keyword hits of a text."""
         terms, keywords = self._language(lang)
+        if self._contrasts[lang]:
+            texts = [without_contrasts(text, self._contrasts[lang]) for text in texts]
         rules, count = self._status_rules[lang], len(keywords)
         found = []
         for occurrences, patterns in zip(terms.find_all(texts), self._patterns[lang].find_all(texts)):

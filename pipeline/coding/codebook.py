@@ -44,7 +44,8 @@ LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
 TOP_LEVEL_KEYS = ("name", "version", "description", "threshold", "barrier", "patterns", "groups", "codes")
 GROUP_KEYS = ("label", "min_share", "roles")
 CODE_KEYS = ("id", "group", "label", "definition", "include", "exclude", "examples", "threshold", "keywords", "patterns")
-PATTERN_KEYS = ("window", "result_markers", "source_markers", "word_sets")
+MARKER_LISTS = ("result_markers", "source_markers", "contrast_markers")
+PATTERN_KEYS = ("window", *MARKER_LISTS, "word_sets")
 DEFAULT_PATTERN_WINDOW = 12
 MARKER_WORDS = 3  # at most this many words between a marker ("into", "dari") and the word it introduces
 CODE_TEXTS = ("label", "definition", "include", "exclude")  # required in both languages
@@ -87,11 +88,14 @@ class Pattern:
 
 @dataclass(frozen=True)
 class PatternWords:
-    """The codebook's ``patterns`` section: the word sets patterns are made of, and the direction markers."""
+    """The codebook's ``patterns`` section: the word sets patterns are made of, the direction markers, and the
+    contrast markers that open an alternative not taken (read by :mod:`pipeline.coding.patterns`)."""
 
     window: int = DEFAULT_PATTERN_WINDOW  # words from a pattern's first word to its last, at most
     result_markers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> terms ("into", "menjadi")
     source_markers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> terms ("from", "dari")
+    # lang -> terms ("rather than", "alih-alih"): what follows them, to the next comma or clause end, is no evidence
+    contrast_markers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     word_sets: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # name -> lang -> terms
 
 
@@ -326,7 +330,7 @@ class _Validator(Schema):
         window = self.number(value.get("window", DEFAULT_PATTERN_WINDOW), path + ("window",), most=MAX_BARRIER_WINDOW,
                              whole=True)
         markers = {name: self.per_language_terms(value[name], path + (name,), "markers") if name in value else {}
-                   for name in ("result_markers", "source_markers")}
+                   for name in MARKER_LISTS}
         sets_path = path + ("word_sets",)
         if not isinstance(value["word_sets"], dict) or not value["word_sets"]:
             self.fail(sets_path, f"must be a non-empty mapping of set name to its terms per language, not {kind(value['word_sets'])}")
@@ -471,8 +475,7 @@ def codebook_to_yaml(codebook: Codebook) -> str:
     if words.word_sets:
         data["patterns"] = {"window": words.window,
                             **{name: {lang: list(terms) for lang, terms in markers.items()}
-                               for name, markers in (("result_markers", words.result_markers),
-                                                     ("source_markers", words.source_markers)) if markers},
+                               for name in MARKER_LISTS if (markers := getattr(words, name))},
                             "word_sets": {name: {lang: list(terms) for lang, terms in terms_by_lang.items()}
                                           for name, terms_by_lang in words.word_sets.items()}}
     data["groups"] = {group_id: {"label": dict(label),
@@ -536,8 +539,8 @@ def _patterns_summary(codebook: Codebook) -> str:
     for code in codebook.codes:
         for pattern in code.patterns:
             lines.append(f"  {code.id:<18}{pattern.term:<44}weight {pattern.weight:g}")
-    markers = "; ".join(f"{name} {lang} {len(terms)}" for name, by_lang in (("result", words.result_markers), ("source", words.source_markers))
-                        for lang, terms in by_lang.items())
+    markers = "; ".join(f"{name.removesuffix('_markers')} {lang} {len(terms)}" for name in MARKER_LISTS
+                        for lang, terms in getattr(words, name).items())
     lines.append(f"markers: {markers or 'none'}")
     lines.append("word sets: " + ", ".join(
         f"{name} ({' '.join(f'{lang} {len(terms)}' for lang, terms in by_lang.items())})" for name, by_lang in words.word_sets.items()))

@@ -13,10 +13,17 @@ word sets together (the format: ``docs/codebook.md``, section "Patterns"):
   marker introduces the first knowledge word after it only. Without a marker two knowledge words
   are not a conversion ("tacit and explicit knowledge" is neither mode).
 
-A clause ends at . ! ? … ; or :. All the words of a pattern lie within ``window`` words. A pattern
+A word set's term inside a longer term of another set counts for the longer one only, unless it is that
+term's head (the first word in Indonesian, the last in English, as for keywords): "written" (a document) in
+"written down" (an act of articulating) is no document; "penyimpanan" in "penyimpanan bersama" stays the
+storing. A clause ends at . ! ? … ; or :. All the words of a pattern lie within ``window`` words. A pattern
 counts at most once per clause, and per clause a code keeps only its weightiest pattern, so that two
 patterns stating one conversion are not counted twice. Words are found by
 :class:`~pipeline.coding.matcher.TermMatcher` (stems, affixes and globs as for keywords), used as it is.
+
+**Contrasts** (:func:`without_contrasts`): the words after a contrast marker ("rather than", "instead of",
+"alih-alih"), to the next comma or clause end, name the alternative not taken ("learned through hands-on
+experience rather than from manuals"); they are blanked before any keyword or pattern is looked for.
 """
 
 from __future__ import annotations
@@ -28,9 +35,11 @@ from typing import NamedTuple
 
 from pipeline.coding.codebook import MARKER_WORDS, Codebook, Pattern
 from pipeline.coding.matcher import TermMatcher
+from pipeline.coding.status import HEAD_FIRST
 from pipeline.coding.tokens import WORD_AT, lowercase
 
 CLAUSE_END = re.compile(r"[.!?…;:]")
+CONTRAST_END = re.compile(r"[.!?…;:,]")  # what a contrast marker opens ends at a comma or the clause's end
 RESULT, SOURCE = "\x00result", "\x00source"  # the markers, filed beside the word sets under names no set can have
 
 
@@ -59,6 +68,7 @@ class PatternMatcher:
     def __init__(self, codebook: Codebook, lang: str):
         words = codebook.pattern_words
         self.window = words.window
+        self.head_first = lang in HEAD_FIRST
         self.patterns = [(code.id, pattern) for code in codebook.codes for pattern in code.patterns]
         sets = {name: terms.get(lang, ()) for name, terms in words.word_sets.items()}
         sets[RESULT] = words.result_markers.get(lang, ())
@@ -105,7 +115,7 @@ class PatternMatcher:
             by_first = places.setdefault(self.set_of_term[term], {})
             if first not in by_first or end > by_first[first].end:
                 by_first[first] = place
-        return {name: sorted(by_first.values()) for name, by_first in places.items()}
+        return _heads_kept({name: sorted(by_first.values()) for name, by_first in places.items()}, self.head_first)
 
     def _found(self, pattern: Pattern, places: dict[str, list[Place]]) -> dict[int, tuple[int, int]]:
         """Per clause where ``pattern`` occurs, the characters its first match spans."""
@@ -155,6 +165,55 @@ def _word_numbers(lowered: str, positions: set[int]) -> dict[int, int]:
         count += len(WORD_AT.findall(lowered, previous, at + 1))  # WORD_AT looks behind ``previous``
         numbers[at], previous = count, at + 1
     return numbers
+
+
+def _heads_kept(places: dict[str, list[Place]], head_first: bool) -> dict[str, list[Place]]:
+    """The places minus each word set's place inside a longer place of another set that it is not the head of
+    (the markers are left as they are). Sorted by first word (the longer first), a place is compared only with
+    the places that start before its last word ends, as the keywords are (``classify._not_inside_another_codes``)."""
+    in_sets = sorted(((place, name) for name, found in places.items() if name not in (RESULT, SOURCE) for place in found),
+                     key=lambda item: (item[0].first, -item[0].last))
+    inside = set()
+    for n, (longer, name) in enumerate(in_sets):
+        for m in range(n + 1, len(in_sets)):  # not a slice: copying the rest for each place is quadratic
+            shorter, other = in_sets[m]
+            if shorter.first > longer.last:
+                break
+            if (other != name and shorter.last <= longer.last and shorter.last - shorter.first < longer.last - longer.first
+                    and (shorter.first != longer.first if head_first else shorter.last != longer.last)):
+                inside.add((shorter, other))
+    if not inside:
+        return places
+    kept = {name: [place for place in found if (place, name) not in inside] for name, found in places.items()}
+    return {name: found for name, found in kept.items() if found}
+
+
+def contrast_expression(markers: Iterable[str]) -> re.Pattern | None:
+    """A language's contrast markers as one regular expression: whole words as written, in any case (a glob's
+    word by its start), the words of a phrase apart by white space; None without markers."""
+    alternatives = [r"\s+".join(re.escape(word[:-1]) + r"[\w'’-]*" if word.endswith("*") else re.escape(word)
+                                 for word in marker.split())
+                    for marker in sorted(markers, key=len, reverse=True)]
+    return re.compile(rf"(?<![\w'’-])(?:{'|'.join(alternatives)})(?![\w'’-])", re.IGNORECASE) if alternatives else None
+
+
+def without_contrasts(text: str, markers: re.Pattern | None) -> str:
+    """The text with the words after each contrast marker, to the next comma or clause end, blanked (length
+    kept, so every offset of the evidence stays right): they name what was not done, not the act described."""
+    if markers is None:
+        return text
+    spans = []
+    for found in markers.finditer(text):
+        end = CONTRAST_END.search(text, found.end())
+        spans.append((found.end(), end.start() if end else len(text)))
+    if not spans:
+        return text
+    pieces, at = [], 0
+    for start, end in spans:
+        if start >= at:
+            pieces += [text[at:start], re.sub(r"\S", " ", text[start:end])]
+            at = end
+    return "".join(pieces) + text[at:]
 
 
 def _may_hold(pattern: Pattern, present: frozenset[str]) -> bool:
