@@ -54,7 +54,7 @@ def seci() -> Codebook:
 
 def test_default_codebook_is_the_shipped_seci_yaml(seci):
     assert Path(seci.source) == DEFAULT_CODEBOOK
-    assert seci.name == "seci" and seci.version == "2.3"
+    assert seci.name == "seci" and seci.version == "2.4"
 
 
 def test_default_codebook_has_the_four_seci_modes_first_in_their_group(seci):
@@ -410,7 +410,7 @@ def test_unknown_dictionary_format_is_refused(tmp_path):
 def test_check_codebook_prints_codes_per_group_and_keywords_per_language(capsys, seci):
     assert main(["check-codebook"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{DEFAULT_CODEBOOK}: valid codebook 'seci' version 2.3"
+    assert out[0] == f"{DEFAULT_CODEBOOK}: valid codebook 'seci' version 2.4"
     out = out[:next(n for n, line in enumerate(out) if line.startswith("total")) + 1]  # the codes; patterns follow
     assert out[1].startswith("12 codes in 3 groups; default threshold 1; barrier cues (id ")
     assert out[3].split() == ["group", "code", "keywords", "id", "keywords", "en"]

@@ -160,6 +160,68 @@ def test_workers_that_compile_their_own_matcher_find_the_same_patterns(monkeypat
     assert all(codings == coded[0] for codings in coded) and coded[0][0].code_id == "outward"
 
 
+# --- words of another sense: inside a longer term of another set, or after a contrast marker -------------
+
+def senses_codebook(contrasts: dict | None = None):
+    """Keywords and sets for the two rules below; ``contrasts`` are the contrast markers (none by default)."""
+    return codebook_from_dict({
+        "name": "senses", "version": "1", "groups": {"g": {"label": TEXTS}},
+        "patterns": {
+            **({"contrast_markers": contrasts} if contrasts else {}),
+            "word_sets": {
+                "explicit": {"en": ["written", "manual*"], "id": ["panduan"]},
+                "articulate": {"en": ["written down"], "id": ["tulis"]},
+                "combine": {"en": ["collected"], "id": ["simpan"]},
+                "channel": {"en": ["shared folder*"], "id": ["penyimpanan* bersama"]},
+                "read": {"en": ["read*"], "id": ["baca"]},
+            },
+        },
+        "codes": [
+            code("watching", {"en": ["watching"], "id": ["mengamat*"]}, [{"act": "articulate", "object": "explicit", "weight": 1}]),
+            code("combining", {"en": ["ignored-word"]}, [{"act": "combine", "object": "explicit", "weight": 1.5}]),
+            code("reading", {"en": ["manual*"], "id": ["panduan"]}, [{"act": "read", "object": "explicit", "weight": 1.5}]),
+        ],
+    }, "test")
+
+
+CONTRASTS = {"en": ["rather than", "instead of"], "id": ["alih-alih"]}
+
+
+def test_a_set_word_inside_a_longer_term_of_another_set_is_that_terms_word():
+    """"written" (a document) in "written down" (an act) is no document; the head keeps its sense (codebook 2.4)."""
+    assert [found[0] for found in patterns_found("It is written down and collected.", codebook=senses_codebook())] == []
+    assert [found[0] for found in patterns_found("The written rules are collected.", codebook=senses_codebook())] == [
+        "combining"]
+    # Indonesian puts the head first: "penyimpanan" in "penyimpanan bersama" is still a storing
+    assert [found[0] for found in patterns_found("Ada penyimpanan bersama untuk semua panduan.", "id", senses_codebook())] == [
+        "combining"]
+
+
+def test_what_a_contrast_marker_opens_is_no_evidence():
+    """"rather than", "instead of", "alih-alih": the alternative not taken, to the next comma (codebook 2.4)."""
+    text = "They learn by watching rather than by reading the manual."
+    assert codes_of(text, codebook=senses_codebook()) == ["watching", "reading"]
+    (coding,) = classify_text(text, "en", compile_codebook(senses_codebook(CONTRASTS)))
+    assert (coding.code_id, coding.matched) == ("watching", f"watching@{text.index('watching')}-{text.index(' rather')}")
+    assert codes_of("Mereka belajar dengan mengamati alih-alih membaca panduan.", "id", senses_codebook(CONTRASTS)) == [
+        "watching"]
+
+
+def test_a_contrast_ends_at_a_comma_or_the_clause_and_needs_its_whole_words():
+    codebook = senses_codebook(CONTRASTS)
+    assert codes_of("They learn by watching instead of reading, and the manual helps.", codebook=codebook) == [
+        "watching", "reading"]
+    assert codes_of("Watching rather than reading. The manual is read.", codebook=codebook) == ["watching", "reading"]
+    assert codes_of("The manual was read, rather thankfully, by watching staff.", codebook=codebook) == [
+        "watching", "reading"]
+
+
+def test_contrast_markers_are_read_and_written_back(tmp_path):
+    codebook = senses_codebook(CONTRASTS)
+    assert codebook.pattern_words.contrast_markers == {"en": ("rather than", "instead of"), "id": ("alih-alih",)}
+    assert load_text(tmp_path, codebook_to_yaml(codebook)) == codebook
+
+
 # --- the shipped codebook ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -182,6 +244,11 @@ def primary_mode(text: str, lang: str, matcher) -> str:
     ("id", "Laporan dari setiap bagian dihimpun menjadi satu pangkalan data.", "combination"),
     ("en", "The written procedures become routine actions of each librarian.", "internalization"),
     ("id", "Pengetahuan eksplisit diubah menjadi pengetahuan tacit dalam diri pustakawan.", "internalization"),
+    # 2.4: knowledge held by individuals, and by the organisation
+    ("id", "Pengetahuan yang dimiliki setiap individu diupayakan menjadi pengetahuan yang dimiliki oleh institusi.",
+     "externalization"),
+    ("en", "Individual knowledge is turned into organizational knowledge.", "externalization"),
+    ("en", "Organizational knowledge becomes individual knowledge through practice.", "internalization"),
 ])
 def test_the_shipped_codebook_reads_the_direction_of_conversion(seci_matcher, lang, text, mode):
     assert primary_mode(text, lang, seci_matcher) == mode
@@ -215,10 +282,33 @@ def test_the_shipped_codebook_reads_a_direction_written_in_one_word_or_as_a_resu
     ("id", "Data peminjaman disebarluaskan ke semua bagian dalam bentuk tabel.", "combination"),
     ("en", "After the course she put it to use until it became routine.", "internalization"),
     ("id", "Ilmu dari pelatihan itu diamalkan dalam pekerjaan sampai terbiasa.", "internalization"),
+    # 2.4: reflecting on what one has learned, the individual's side of learning
+    ("en", "Staff reflect on what they have learned and make use of it at the desk.", "internalization"),
+    ("id", "Setiap bulan staf melakukan evaluasi diri atas cara kerja mereka.", "internalization"),
+    ("id", "Setelah itu ia merefleksikan apa yang sudah dipelajarinya.", "internalization"),
 ])
 def test_the_shipped_codebook_knows_everyday_words_for_each_act(seci_matcher, lang, text, mode):
-    """Practices described in everyday words, not the textbook's nouns (codebook 2.2)."""
+    """Practices described in everyday words, not the textbook's nouns (codebook 2.2, and 2.4 where marked)."""
     assert primary_mode(text, lang, seci_matcher) == mode
+
+
+def test_the_shipped_codebook_takes_no_evidence_from_the_alternative_not_taken(seci_matcher):
+    """Codebook 2.4: reading the manual is what they did not do ("instead of", "alih-alih")."""
+    assert primary_mode("New staff pick up the routines by watching seniors at the desk instead of reading the manual.",
+                        "en", seci_matcher) == "socialization"
+    assert primary_mode("Pustakawan baru menguasai pekerjaan dengan mengamati senior alih-alih membaca buku panduan.",
+                        "id", seci_matcher) == "socialization"
+
+
+@pytest.mark.parametrize("text, mode", [
+    ("The new insights are reframed within their existing knowledge base.", ""),
+    ("What she read became part of her own knowledge base.", ""),
+    ("Reports and data are compiled in the library's knowledge base.", "combination"),
+])
+def test_a_persons_knowledge_base_is_no_database(seci_matcher, text, mode):
+    """In SECI texts "knowledge base" is mostly what a person knows (codebook 2.4: weight 0.5, as a database):
+    alone it codes nothing; a knowledge base that documents are compiled into is still combination."""
+    assert primary_mode(text, "en", seci_matcher) == mode
 
 
 @pytest.mark.parametrize("text, code", [

@@ -156,7 +156,7 @@ def test_codebook_groups_are_parent_codes_that_cannot_be_coded(project):
     codebook = load_codebook()
     parents = project.findall("q:CodeBook/q:Codes/q:Code", NS)
     assert [parent.get("isCodable") for parent in parents] == ["false"] * len(codebook.groups)
-    assert all("seci 2.3" in parent.findtext("q:Description", namespaces=NS) for parent in parents)
+    assert all("seci 2.4" in parent.findtext("q:Description", namespaces=NS) for parent in parents)
     children = [code for parent in parents for code in parent.findall("q:Code", NS)]
     assert [code.get("name") for code in children] == [code.label["id"] for code in codebook.codes]
     memo = children[0].findtext("q:Description", namespaces=NS)
