@@ -29,10 +29,10 @@ from pipeline.errors import InputError
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARGIN = 0.02
-# Codebook 2.3 on the development part, dev + test1 + test2 + test3 (`seci score-corpus`, 2026-12-06: id 131
+# Codebook 2.4 on the development part, dev + test1 + test2 + test3 (`seci score-corpus`, 2026-12-06: id 131
 # passages, en 314), in-sample: dev and test1 were tuned on since 2.0 and 2.1, test2 (scored once with 2.1) since
-# 2.2; test3 was scored once with 2.2 and joined the development part then. The score this test holds it to.
-REACHED = {"id": {"kappa": 0.724, "macro_f1": 0.835}, "en": {"kappa": 0.737, "macro_f1": 0.828}}
+# 2.2, test3 (scored once with 2.2) since 2.4. The score this test holds it to (2.3: id 0.724 / 0.835, en 0.737 / 0.828).
+REACHED = {"id": {"kappa": 0.734, "macro_f1": 0.841}, "en": {"kappa": 0.753, "macro_f1": 0.843}}
 
 
 @pytest.fixture(scope="module")
