@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.coding import classify as classify_module
 from pipeline.coding.classify import CHUNK_SIZE, classify_stream, classify_text, compile_codebook
 from pipeline.coding.codebook import Pattern, codebook_from_dict, codebook_to_yaml, load_codebook
-from pipeline.coding.patterns import PatternMatcher, _word_numbers
+from pipeline.coding.patterns import PatternMatcher, _word_numbers, contrast_expression, without_contrasts
 from pipeline.coding.tokens import WORD
 from pipeline.errors import CodebookError
 
@@ -214,6 +214,15 @@ def test_a_contrast_ends_at_a_comma_or_the_clause_and_needs_its_whole_words():
     assert codes_of("Watching rather than reading. The manual is read.", codebook=codebook) == ["watching", "reading"]
     assert codes_of("The manual was read, rather thankfully, by watching staff.", codebook=codebook) == [
         "watching", "reading"]
+
+
+@given(st.lists(st.sampled_from(["rather than", "instead", "of", "manual", ",", ".", " ", "\n", "Rather  Than", "é"]), max_size=30))
+def test_a_contrast_only_blanks_characters_and_keeps_every_offset(pieces):
+    text = " ".join(pieces)
+    blanked = without_contrasts(text, contrast_expression(CONTRASTS["en"]))
+    assert len(blanked) == len(text)
+    assert all(new == old or (new == " " and not old.isspace()) for new, old in zip(blanked, text))
+    assert without_contrasts(text, None) == text
 
 
 def test_contrast_markers_are_read_and_written_back(tmp_path):

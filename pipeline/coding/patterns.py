@@ -199,21 +199,19 @@ def contrast_expression(markers: Iterable[str]) -> re.Pattern | None:
 
 def without_contrasts(text: str, markers: re.Pattern | None) -> str:
     """The text with the words after each contrast marker, to the next comma or clause end, blanked (length
-    kept, so every offset of the evidence stays right): they name what was not done, not the act described."""
+    kept, so every offset of the evidence stays right): they name what was not done, not the act described.
+    A marker inside the stretch of the one before it adds nothing, and is not searched from (linear)."""
     if markers is None:
         return text
-    spans = []
-    for found in markers.finditer(text):
-        end = CONTRAST_END.search(text, found.end())
-        spans.append((found.end(), end.start() if end else len(text)))
-    if not spans:
-        return text
     pieces, at = [], 0
-    for start, end in spans:
-        if start >= at:
-            pieces += [text[at:start], re.sub(r"\S", " ", text[start:end])]
-            at = end
-    return "".join(pieces) + text[at:]
+    for found in markers.finditer(text):
+        if found.start() < at:
+            continue
+        close = CONTRAST_END.search(text, found.end())
+        end = close.start() if close else len(text)
+        pieces += [text[at:found.end()], re.sub(r"\S", " ", text[found.end():end])]
+        at = end
+    return "".join(pieces) + text[at:] if pieces else text
 
 
 def _may_hold(pattern: Pattern, present: frozenset[str]) -> bool:
