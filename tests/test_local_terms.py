@@ -61,7 +61,7 @@ def test_local_terms_change_the_coder_label_and_equal_terms_give_equal_labels(tm
         labels.append(site_codebook(root, "branch").coder)
     assert labels[0] == labels[1]
     assert len({default, labels[0], labels[2], labels[3]}) == 4
-    assert all(re.fullmatch(r"keyword-seci-v2\.3-[0-9a-f]{8}", label) for label in labels)
+    assert all(re.fullmatch(r"keyword-seci-v2\.4-[0-9a-f]{8}", label) for label in labels)
 
 
 @pytest.mark.parametrize("local_terms, message", [

@@ -155,7 +155,7 @@ def test_agreement_reads_the_tools_own_codings_one_coder_at_a_time(tmp_path, cap
 
 def test_edited_codebooks_keeping_their_version_get_different_coder_labels(tmp_path):
     codebook = load_codebook()
-    assert re.fullmatch(r"keyword-seci-v2\.3-[0-9a-f]{8}", codebook.coder)
+    assert re.fullmatch(r"keyword-seci-v2\.4-[0-9a-f]{8}", codebook.coder)
     edited = tmp_path / "edited.yaml"
     edited.write_text(codebook_to_yaml(codebook).replace("weight: 1.5", "weight: 1.25", 1), encoding="utf-8")
     assert load_codebook(edited).version == codebook.version and load_codebook(edited).coder != codebook.coder
