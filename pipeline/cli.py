@@ -30,6 +30,7 @@ from pipeline.contracts import (
     MAX_TEXT_CHARS,
     MAX_WORKERS,
     RAW_DIR,
+    SECI_CORPUS_SPLIT_CHOICES,
     SEGMENTS_FILE,
     STUDY_FILE,
     TRANSCRIPTS_DIR,
@@ -525,7 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and only when asked for.",
     )
     score.add_argument("--root", default=".", help="project folder holding data/ (default: the current folder)")
-    score.add_argument("--split", choices=("development", "dev", "test1", "test2", "test3", "test4"), default="development",
+    score.add_argument("--split", choices=SECI_CORPUS_SPLIT_CHOICES, default="development",
                        help="which passages (default: development, the splits dev, test1, test2 and test3 together)")
     score.add_argument("--codebook", metavar="PATH", help="a codebook YAML file (default: the SECI codebook)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of a table")

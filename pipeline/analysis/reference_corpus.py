@@ -33,15 +33,17 @@ import pandas as pd
 from pipeline.analysis.agreement import NO_CODE, cohen_kappa, percent_agreement, precision_recall_f1
 from pipeline.coding.classify import classify_texts, compile_codebook
 from pipeline.coding.codebook import Codebook
-from pipeline.contracts import LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_SCORED_SPLITS, SECI_MODES
+from pipeline.contracts import (
+    LANGUAGES, SECI_CORPUS_FILE, SECI_CORPUS_SCORED_SPLITS, SECI_CORPUS_SPLIT_CHOICES, SECI_CORPUS_SPLITS, SECI_MODES,
+)
 from pipeline.errors import InputError
 from pipeline.files import write_text
 
-SPLITS = ("dev", "test1", "test2", "test3", "test4")
-DEVELOPMENT = "development"  # the splits one may look at and tune on, together
-DEVELOPMENT_SPLITS = ("dev", "test1", "test2", "test3")  # each test split, once scored, is development data from the next codebook on
-HELD_OUT = "test4"  # scored once, by the lead, after tuning; never listed by misses()
-SPLIT_CHOICES = (DEVELOPMENT, *SPLITS)
+SPLITS = SECI_CORPUS_SPLITS
+SPLIT_CHOICES = SECI_CORPUS_SPLIT_CHOICES
+DEVELOPMENT = SPLIT_CHOICES[0]  # the splits one may look at and tune on, together
+DEVELOPMENT_SPLITS = SPLITS[:-1]  # each test split, once scored, is development data from the next codebook on
+HELD_OUT = SPLITS[-1]  # scored once, by the lead, after tuning; never listed by misses()
 CORPUS_COLUMNS = ("passage_id", "lang", "mode", "kind", "text_masked", "split")
 NO_MODE = NO_CODE
 SCORE_COLUMNS = ("part", "n", "accuracy", "kappa", "macro_f1", "no_mode")

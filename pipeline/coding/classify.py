@@ -44,6 +44,7 @@ from pipeline.coding.codebook import Codebook, Keyword, Pattern
 from pipeline.coding.matcher import TermMatcher
 from pipeline.coding.patterns import PatternMatcher, contrast_expression, without_contrasts
 from pipeline.coding.status import StatusRules, Word
+from pipeline.coding.tokens import nested_modifiers
 from pipeline.contracts import (
     CODING_COLUMNS, CODINGS_FILE, LANGUAGES, SEGMENT_COLUMNS, SEGMENTS_FILE, STATUSES, processed_site_dir, raw_site_dir,
 )
@@ -226,19 +227,9 @@ def _not_inside_another_codes(hits: list[Hit], head_first: bool) -> list[Hit]:
     """The hits minus each keyword hit that modifies a longer keyword hit of another code: "bersama"
     (together) in "folder bersama" (a shared folder) is the folder's word, not a second sense of its own.
     The head of the longer term keeps its sense: "pelatihan" in "pelatihan IT" and "training" in "IT
-    training" are a training (the head comes first in Indonesian, last in English). Patterns are kept.
-    Sorted by start (the longer first), a hit is compared only with the hits that start before its end,
-    so a long text stays linear."""
-    keywords = sorted((hit for hit in hits if not isinstance(hit.keyword, Pattern)), key=lambda hit: (hit.start, -hit.end))
-    inside = set()
-    for n, hit in enumerate(keywords):
-        for m in range(n + 1, len(keywords)):  # not a slice: copying the rest for each hit is quadratic
-            other = keywords[m]
-            if other.start >= hit.end:
-                break
-            if (other.code_id != hit.code_id and other.end <= hit.end and other.end - other.start < hit.end - hit.start
-                    and (other.start != hit.start if head_first else other.end != hit.end)):
-                inside.add(other)
+    training" are a training (:func:`~pipeline.coding.tokens.nested_modifiers`). Patterns are kept."""
+    keywords = [hit for hit in hits if not isinstance(hit.keyword, Pattern)]
+    inside = {keywords[n] for n in nested_modifiers([(hit.start, hit.end, hit.code_id) for hit in keywords], head_first)}
     return [hit for hit in hits if hit not in inside] if inside else hits
 
 

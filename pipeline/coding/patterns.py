@@ -36,7 +36,7 @@ from typing import NamedTuple
 from pipeline.coding.codebook import MARKER_WORDS, Codebook, Pattern
 from pipeline.coding.matcher import TermMatcher
 from pipeline.coding.status import HEAD_FIRST
-from pipeline.coding.tokens import WORD_AT, lowercase
+from pipeline.coding.tokens import WORD_AT, lowercase, nested_modifiers
 
 CLAUSE_END = re.compile(r"[.!?…;:]")
 CONTRAST_END = re.compile(r"[.!?…;:,]")  # what a contrast marker opens ends at a comma or the clause's end
@@ -169,19 +169,9 @@ def _word_numbers(lowered: str, positions: set[int]) -> dict[int, int]:
 
 def _heads_kept(places: dict[str, list[Place]], head_first: bool) -> dict[str, list[Place]]:
     """The places minus each word set's place inside a longer place of another set that it is not the head of
-    (the markers are left as they are). Sorted by first word (the longer first), a place is compared only with
-    the places that start before its last word ends, as the keywords are (``classify._not_inside_another_codes``)."""
-    in_sets = sorted(((place, name) for name, found in places.items() if name not in (RESULT, SOURCE) for place in found),
-                     key=lambda item: (item[0].first, -item[0].last))
-    inside = set()
-    for n, (longer, name) in enumerate(in_sets):
-        for m in range(n + 1, len(in_sets)):  # not a slice: copying the rest for each place is quadratic
-            shorter, other = in_sets[m]
-            if shorter.first > longer.last:
-                break
-            if (other != name and shorter.last <= longer.last and shorter.last - shorter.first < longer.last - longer.first
-                    and (shorter.first != longer.first if head_first else shorter.last != longer.last)):
-                inside.add((shorter, other))
+    (:func:`~pipeline.coding.tokens.nested_modifiers`, as for keywords); the markers are left as they are."""
+    in_sets = [(place, name) for name, found in places.items() if name not in (RESULT, SOURCE) for place in found]
+    inside = {in_sets[n] for n in nested_modifiers([(place.first, place.last + 1, name) for place, name in in_sets], head_first)}
     if not inside:
         return places
     kept = {name: [place for place in found if (place, name) not in inside] for name, found in places.items()}

@@ -66,3 +66,24 @@ class Stretches:
             self._word_after[key] = found[-1].start() if len(found) == count else None
         begins = self._word_after[key]
         return begins is None or end <= begins
+
+
+def nested_modifiers(spans: list[tuple[int, int, str]], head_first: bool) -> set[int]:
+    """The indices of the spans ``(start, end, group)`` (end excluded) that lie inside a longer span of another
+    group without being its head: "bersama" in "folder bersama" modifies the folder. The head keeps its sense:
+    the first word in head-first languages (Indonesian "pelatihan IT"), the last in the others ("IT training").
+    Sorted by start (the longer first), a span is compared only with the spans that start before it ends,
+    so a long text stays linear."""
+    order = sorted(range(len(spans)), key=lambda n: (spans[n][0], -spans[n][1]))
+    inside = set()
+    for at, n in enumerate(order):
+        start, end, group = spans[n]
+        for m in islice(order, at + 1, None):  # not a slice: copying the rest for each span is quadratic
+            other_start, other_end, other_group = spans[m]
+            if other_start >= end:
+                break
+            if (other_group != group and other_end <= end and other_end - other_start < end - start
+                    and (other_start != start if head_first else other_end != end)):
+                inside.add(m)
+    return inside
+
